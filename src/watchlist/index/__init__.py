@@ -1,0 +1,149 @@
+"""The screening index: an immutable search structure built from one set of list versions.
+
+Candidates are retrieved by phonetic key, so spelling and transliteration variants land
+on the same postings, with a one-edit neighbourhood of every key (SymSpell-style deletes)
+so that typos do too; names from abjad scripts are also retrieved by consonant skeleton.
+Rare keys weigh more than common ones (MUHAMMAD says less than PRIGOZHIN).
+
+The index is never changed after it is built: a new list version builds a new index,
+which replaces the old one in a single reference swap, so readers need no locks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from watchlist.match.evidence import Profile
+from watchlist.model import Entity, EntityType, NameKind
+from watchlist.names import NameForm, analyze_name
+
+MIN_DELETE_KEY = 4  # keys shorter than this get no typo neighbourhood (too many collisions)
+FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    entity: int  # position in ScreeningIndex.profiles
+    name: str  # as the list writes it
+    kind: str
+    strength: str | None
+    form: NameForm
+
+
+def _deletes(key: str) -> list[str]:
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+
+
+class ScreeningIndex:
+    def __init__(
+        self,
+        profiles: list[Profile],
+        names: list[IndexedName],
+        versions: Sequence[dict[str, object]] = (),
+    ) -> None:
+        self.profiles = profiles
+        self.versions = list(versions)
+        df: dict[str, int] = defaultdict(int)
+        for n in names:
+            for k in set(n.form.keys):
+                df[k] += 1
+        self._df = dict(df)
+        self._n = max(1, len(names))
+        self._log_n = math.log1p(self._n)
+        self.names = [replace(n, form=self.weigh(n.form)) for n in names]
+        postings: dict[str, list[int]] = defaultdict(list)
+        skeletons: dict[str, list[int]] = defaultdict(list)
+        for i, n in enumerate(self.names):
+            for k in dict.fromkeys(n.form.keys):
+                postings[k].append(i)
+            for s in dict.fromkeys(n.form.skeletons):
+                if len(s) >= 2:
+                    skeletons[s].append(i)
+        self._postings = dict(postings)
+        self._skeletons = dict(skeletons)
+        neighbours: dict[str, list[str]] = defaultdict(list)
+        for k in self._postings:
+            if len(k) >= MIN_DELETE_KEY:
+                for d in dict.fromkeys(_deletes(k)):
+                    neighbours[d].append(k)
+        self._neighbours = dict(neighbours)
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], versions: Sequence[dict[str, object]] = ()) -> ScreeningIndex:
+        profiles: list[Profile] = []
+        names: list[IndexedName] = []
+        for e in entities:
+            idx = len(profiles)
+            profiles.append(Profile.from_entity(e))
+            is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
+            listed = e.names or []
+            seen: set[str] = set()
+            for nm in listed:
+                if nm.full in seen:
+                    continue
+                seen.add(nm.full)
+                for form in analyze_name(nm.full, is_org=is_org, is_person=not is_org):
+                    names.append(IndexedName(idx, nm.full, str(nm.kind), nm.strength, form))
+            if not listed:
+                for form in analyze_name(e.name, is_org=is_org, is_person=not is_org):
+                    names.append(IndexedName(idx, e.name, str(NameKind.PRIMARY), None, form))
+        return cls(profiles, names, versions)
+
+    def weigh(self, form: NameForm) -> NameForm:
+        """Scale each token's weight by how rare its key is among the listed names."""
+        weights = []
+        for k, w in zip(form.keys, form.weights, strict=True):
+            df = self._df.get(k, 0)
+            rarity = math.log1p(self._n / (df + 1)) / self._log_n
+            weights.append(w * (0.5 + 0.8 * min(1.0, rarity)))
+        return replace(form, weights=tuple(weights))
+
+    # ------------------------------------------------------------ retrieval
+
+    def _key_variants(self, key: str) -> list[tuple[str, float]]:
+        out = {key: 1.0} if key in self._postings else {}
+        if len(key) >= MIN_DELETE_KEY - 1:
+            for k in self._neighbours.get(key, ()):  # the list key has one letter more
+                out.setdefault(k, FUZZY_KEY_FACTOR)
+            for d in _deletes(key):
+                if d in self._postings:  # the list key has one letter less
+                    out.setdefault(d, FUZZY_KEY_FACTOR)
+                for k in self._neighbours.get(d, ()):  # one letter differs
+                    out.setdefault(k, FUZZY_KEY_FACTOR)
+        return list(out.items())
+
+    def candidates(self, forms: Sequence[NameForm], max_names: int = 60) -> list[int]:
+        """Positions in ``names`` most worth scoring for these query forms."""
+        best: dict[int, float] = {}
+        for form in forms:
+            acc: dict[int, float] = defaultdict(float)
+            for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
+                hits: dict[int, float] = {}
+                for k, credit in self._key_variants(key):
+                    for nid in self._postings[k]:
+                        if hits.get(nid, 0.0) < credit:
+                            hits[nid] = credit
+                if form.abjad and len(skel) >= 2:
+                    for nid in self._skeletons.get(skel, ()):
+                        if hits.get(nid, 0.0) < 0.9:
+                            hits[nid] = 0.9
+                for nid, credit in hits.items():
+                    acc[nid] += w * credit
+            for nid, v in acc.items():
+                if v > best.get(nid, 0.0):
+                    best[nid] = v
+        return [nid for nid, _ in heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1])]
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "entities": len(self.profiles),
+            "names": len(self.names),
+            "keys": len(self._postings),
+            "neighbour_keys": len(self._neighbours),
+        }

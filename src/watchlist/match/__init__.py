@@ -1,0 +1,1 @@
+"""Scoring a query against one candidate entity, with an explanation. Pure functions."""

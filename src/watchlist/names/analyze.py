@@ -1,0 +1,87 @@
+"""From a name as written to the forms the matcher compares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from watchlist.names.keys import phonetic_key, skeleton
+from watchlist.names.script import ABJADS, detect_script
+from watchlist.names.tokens import (
+    JOIN_PREFIXES,
+    TITLES,
+    strip_org_forms,
+    token_weight,
+    tokenize,
+)
+from watchlist.names.translit import ascii_fold, to_latin
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable rendering of a name: Latin tokens with their keys and weights."""
+
+    original: str  # the name as written
+    latin: str  # the Latin rendering this form was made from
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]  # phonetic_key per token
+    skeletons: tuple[str, ...]  # consonant skeleton per token
+    weights: tuple[float, ...]
+    script: str  # ISO 15924 code of the original
+    abjad: bool  # original written without short vowels (Arabic, Hebrew)
+
+
+def _joined_variant(tokens: list[str]) -> list[str] | None:
+    """AL AJMI -> ALAJMI, ABD AL RAHMAN -> ABDALRAHMAN; None when nothing joins."""
+    out: list[str] = []
+    pending = ""
+    changed = False
+    for t in tokens:
+        if t in JOIN_PREFIXES:
+            pending += t
+            continue
+        if pending:
+            out.append(pending + t)
+            pending = ""
+            changed = True
+        else:
+            out.append(t)
+    if pending:
+        out.append(pending)
+    return out if changed and out else None
+
+
+def _form(original: str, latin: str, tokens: list[str], script: str, is_org: bool) -> NameForm:
+    return NameForm(
+        original=original,
+        latin=latin,
+        tokens=tuple(tokens),
+        keys=tuple(phonetic_key(t) for t in tokens),
+        skeletons=tuple(skeleton(t) for t in tokens),
+        weights=tuple(token_weight(t, is_org) for t in tokens),
+        script=script,
+        abjad=script in ABJADS,
+    )
+
+
+def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> list[NameForm]:
+    """All comparable forms of one name (several for non-Latin scripts and for names with
+    joinable particles). Empty when the name has no letters or digits."""
+    script = detect_script(name)
+    latins = [ascii_fold(name)] if script == "Latn" else to_latin(name, script)
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for latin in latins:
+        text = latin.lower()
+        if is_org:
+            text = strip_org_forms(text)
+        tokens = tokenize(text)
+        if is_person and not is_org:
+            kept = [t for t in tokens if t not in TITLES]
+            tokens = kept or tokens
+        if not tokens:
+            continue
+        for variant in (tokens, _joined_variant(tokens)):
+            if variant and tuple(variant) not in seen:
+                seen.add(tuple(variant))
+                forms.append(_form(name, latin, variant, script, is_org))
+    return forms

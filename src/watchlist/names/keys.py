@@ -1,0 +1,80 @@
+"""Phonetic keys that survive transliteration: one key for Mohammed, Muhammad and Mohamad.
+
+Two keys per token:
+- ``phonetic_key``: consonants normalised across romanisation systems (kh/h, ph/f, x/ks,
+  zh/j, w/v, ck/k, q/k), vowels folded into three classes (a/e, o/u, i/y), doubled letters
+  and Slavic endings (-iy, -ij, -ii, -y) collapsed, a leading y before a vowel dropped
+  (Yelena/Elena). Used to retrieve candidates and as a second opinion when scoring.
+- ``skeleton``: the consonants only, without w/y/v/h-at-end: what an Arabic or Hebrew
+  spelling (which omits short vowels) shares with its Latin romanisation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_ENDINGS = re.compile(r"(?:iy|ij|yi|ii|yy)$")
+_LEADING_Y = re.compile(r"^(?:[yj](?=[aeiou])|i(?=[aeou]))")
+_SUBS = [
+    ("x", "ks"),
+    ("tsch", "C"),
+    ("sch", "S"),
+    ("tch", "C"),
+    ("dzh", "J"),
+    ("dsh", "J"),
+    ("zh", "J"),
+    ("dj", "J"),
+    ("ch", "C"),
+    ("sh", "S"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("tz", "ts"),
+    ("q", "k"),
+    ("w", "v"),
+    ("j", "J"),
+]
+_C_SOFT = re.compile(r"c(?=[eiy])")
+_VOWEL_CLASS = str.maketrans({"e": "a", "o": "u", "y": "i"})
+_DOUBLES = re.compile(r"(.)\1+")
+_TRAILING_H = re.compile(r"(?<=[aeiou])h$")
+_NOT_SKELETON = re.compile(r"[aeiouywv]")
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(token: str) -> str:
+    """Key for one lower-case ASCII token."""
+    if len(token) <= 1 or not token.isalpha():
+        return token
+    s = _ENDINGS.sub("i", token)
+    s = _TRAILING_H.sub("", s)
+    s = _LEADING_Y.sub("", s)
+    for a, b in _SUBS:
+        if a in s:
+            s = s.replace(a, b)
+    s = _C_SOFT.sub("s", s).replace("c", "k")
+    s = s.translate(_VOWEL_CLASS)
+    s = _DOUBLES.sub(r"\1", s)
+    return s.lower()
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of one lower-case ASCII token (for abjad-script comparisons).
+
+    w, y and v are dropped too: in Arabic script they also write the long vowels."""
+    if not token.isalpha():
+        return token
+    s = token
+    for a, b in _SUBS[:14]:
+        if a in s:
+            s = s.replace(a, b)
+    s = s.lower()
+    if len(s) > 1 and s.endswith("h"):
+        s = s[:-1]
+    s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
+    s = s.lstrip("aeiouyw")
+    return _DOUBLES.sub(r"\1", s)

@@ -1,0 +1,67 @@
+"""Splitting names into tokens, and the small vocabularies that weigh them.
+
+Titles and honorifics are dropped; particles (al-, bin, abu, van, de ...) are kept with a
+low weight and also joined to the next token, since lists write AL-AJMI, AL AJMI and
+ALAJMI for the same name. Company legal forms in many languages are removed with
+rigour's table (OpenSanctions), which knows OOO, ZAO, GmbH, S.A. de C.V. and hundreds more.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4\u02b9\u02c8]")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+TITLES = frozenset(
+    """mr mrs ms miss dr prof professor sir dame lord lady sheikh shaikh shaykh sheik haji hajji
+    hadji alhaj mullah mulla maulana maulvi mawlawi moulavi qari hafiz imam general gen colonel col
+    major maj captain capt lieutenant lt admiral brigadier commander cmdr sergeant sgt eng engineer
+    doctor his her excellency hon honourable honorable rev reverend father brother sister jr sr
+    ii iii iv""".split()
+)
+
+# Joined to the following token as an alternative form (AL AJMI -> ALAJMI).
+JOIN_PREFIXES = frozenset(
+    "al el ul ad ed ash as ar at az an bn abd abdul abdel abdal abu abou bou bu ibn bin ben bint"
+    " ould van von der den de da di du la le del della dos das mac mc st san santa".split()
+)
+# Carry little identifying weight on their own.
+PARTICLES = frozenset(
+    "al el ul ad ed ash as ar at az an bn bin ibn bint ben ould abu abou bou bu van von der den de da"
+    " di du la le del della dos das do y e and of the".split()
+)
+ORG_GENERIC = frozenset(
+    """company co corporation corp group holding holdings trading trade international intl
+    enterprise enterprises industries industrial limited ltd inc llc services service
+    general management investment investments global the and of for de la del des du
+    et y i""".split()
+)
+
+
+def tokenize(latin: str) -> list[str]:
+    """Lower-case ASCII tokens of an already Latin, ASCII-folded name."""
+    s = _APOSTROPHES.sub("", latin.lower())
+    return [t for t in _SPLIT.split(s) if t]
+
+
+@lru_cache(maxsize=100_000)
+def strip_org_forms(latin_lower: str) -> str:
+    """Remove company legal forms (LLC, OOO, GmbH, S.A. de C.V., ...) from a lower-case name."""
+    from rigour.names import remove_org_types
+
+    out = str(remove_org_types(latin_lower)).strip()
+    return out or latin_lower
+
+
+def token_weight(token: str, is_org: bool) -> float:
+    if len(token) == 1:
+        return 0.4  # an initial
+    if token in PARTICLES:
+        return 0.25
+    if is_org and token in ORG_GENERIC:
+        return 0.35
+    if token.isdigit():
+        return 0.6
+    return 1.0
