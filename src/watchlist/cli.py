@@ -252,5 +252,90 @@ def export_cmd(c: Context, source: str, output: Path, as_of: str | None) -> None
     click.echo(f"{source} version {version.version}: {n} FtM entities written to {output}")
 
 
+# ---------------------------------------------------------------- screening
+
+
+@main.command(name="screen")
+@click.argument("name", required=False)
+@click.option("--dob", help="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD (DD/MM/YYYY too).")
+@click.option("--country", help="Nationality or country: name or ISO code; several comma-separated.")
+@click.option("--type", "type_", type=click.Choice(["person", "organization", "vessel", "aircraft"]))
+@click.option("--id-number", "identifiers", multiple=True, help="Identity document number (NUMBER or NUMBER:CC).")
+@click.option("--source", "sources", multiple=True, help="Only these lists (repeatable).")
+@click.option("--program", "programs", multiple=True, help="Only entities under these programs (repeatable).")
+@click.option("--only-type", "types", multiple=True, help="Only listed entities of this type (repeatable).")
+@click.option("--threshold", type=float, help="Minimum score (default from settings).")
+@click.option("--limit", type=int, help="Most hits per query.")
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Batch: CSV, JSONL or Parquet with a 'name' column.")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path), help="Batch output: .jsonl, .csv or .parquet.")
+@click.option("--workers", type=int, help="Batch worker processes (default: all cores).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+@_fail_cleanly
+def screen_cmd(
+    c: Context,
+    name: str | None,
+    dob: str | None,
+    country: str | None,
+    type_: str | None,
+    identifiers: tuple[str, ...],
+    sources: tuple[str, ...],
+    programs: tuple[str, ...],
+    types: tuple[str, ...],
+    threshold: float | None,
+    limit: int | None,
+    input_path: Path | None,
+    output_path: Path | None,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """Screen NAME (or a file of names with --input) against the loaded lists."""
+    from watchlist.screen import Filters, Query, screen
+    from watchlist.screen.engine import load_index
+
+    filters = Filters(frozenset(sources), frozenset(programs), frozenset(types))
+    thr = c.settings.threshold if threshold is None else threshold
+    lim = c.settings.limit if limit is None else limit
+    if not c.lists.current_versions():
+        raise WatchlistError("no list loaded yet: run `watchlist update` or `watchlist load SOURCE PATH` first")
+    if input_path is not None:
+        from watchlist.screen.batch import BatchOptions, run_batch
+
+        if output_path is None:
+            raise WatchlistError("--input needs --output (a .jsonl, .csv or .parquet file)")
+        index = load_index(c.lists, c.settings.cache_dir)
+        run_batch(
+            index,
+            input_path,
+            output_path,
+            BatchOptions(thr, lim, filters),
+            workers=workers or c.settings.workers,
+        )
+        return
+    if not name:
+        raise WatchlistError("give a NAME to screen, or --input FILE")
+    index = load_index(c.lists, c.settings.cache_dir)
+    result = screen(
+        index,
+        Query(name=name, dob=dob, country=country, type=type_, identifiers=identifiers),
+        threshold=thr,
+        limit=lim,
+        filters=filters,
+    )
+    if as_json:
+        _echo_json(result.as_json())
+        return
+    if not result.hits:
+        click.echo(f"no match at or above {thr:.2f} for {name!r}")
+        return
+    for h in result.hits:
+        click.echo(f"{h.score:.3f}  {h.entity_id:<22} {h.entity_name}  [{h.type}; {', '.join(h.programs)}]")
+        click.echo(f"       matched {h.matched_kind} name {h.matched_name!r}; name score {h.name_score:.3f}")
+        for p in h.name_match.pairs:
+            click.echo(f"         {p.query} ~ {p.candidate}: {p.similarity:.2f} ({p.how})")
+        for f in h.features:
+            click.echo(f"       {f.name} {f.delta:+.2f}: {f.detail}")
+
+
 if __name__ == "__main__":
     main()

@@ -126,7 +126,8 @@ class Entity:
         return [n.full for n in self.names] or [self.name]
 
     def to_dict(self) -> dict[str, Any]:
-        return _prune(dataclasses.asdict(self))
+        out: dict[str, Any] = _prune(dataclasses.asdict(self))
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:

@@ -28,6 +28,7 @@ class Settings:
     # Screening
     threshold: float = DEFAULT_THRESHOLD
     limit: int = 10
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     download_timeout: float = 60.0
 
     @classmethod
@@ -45,6 +46,15 @@ class Settings:
             values["threshold"] = float(env["WATCHLIST_THRESHOLD"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(s, **values)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where the built screening index is cached (beside a SQLite store)."""
+        if "://" not in self.db:
+            return Path(self.db).expanduser().resolve().parent / "index-cache"
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("watchlist", appauthor=False)) / "index-cache"
 
     @property
     def db_url(self) -> str:

@@ -21,6 +21,7 @@ from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
 
+BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by rarer keys
 MIN_DELETE_KEY = 4  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
 
@@ -64,6 +65,7 @@ class ScreeningIndex:
                 if len(s) >= 2:
                     skeletons[s].append(i)
         self._postings = dict(postings)
+        self._big = {k: frozenset(v) for k, v in self._postings.items() if len(v) > BIG_POSTINGS}
         self._skeletons = dict(skeletons)
         neighbours: dict[str, list[str]] = defaultdict(list)
         for k in self._postings:
@@ -118,14 +120,31 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
-    def candidates(self, forms: Sequence[NameForm], max_names: int = 60) -> list[int]:
-        """Positions in ``names`` most worth scoring for these query forms."""
-        best: dict[int, float] = {}
-        for form in forms:
+    def candidates(self, forms: Sequence[NameForm], max_names: int = 40) -> list[tuple[int, int]]:
+        """(position in ``names``, index of the query form that found it), best first."""
+        best: dict[int, tuple[float, int]] = {}
+        for fi, form in enumerate(forms):
             acc: dict[int, float] = defaultdict(float)
+            per_token = []
             for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
+                variants = self._key_variants(key)
+                size = sum(len(self._postings[k]) for k, _ in variants)
+                per_token.append((size, variants, skel, w))
+            # Rare tokens first: they find the candidates; common ones (MUHAMMAD) then only
+            # add to names already found, unless nothing rarer found any.
+            per_token.sort(key=lambda t: t[0])
+            for size, variants, skel, w in per_token:
+                if acc and size > BIG_POSTINGS:
+                    for k, credit in variants:
+                        members = self._big.get(k)
+                        if members is None:
+                            members = frozenset(self._postings[k])
+                        for nid in acc:
+                            if nid in members:
+                                acc[nid] += w * credit
+                    continue
                 hits: dict[int, float] = {}
-                for k, credit in self._key_variants(key):
+                for k, credit in variants:
                     for nid in self._postings[k]:
                         if hits.get(nid, 0.0) < credit:
                             hits[nid] = credit
@@ -136,9 +155,14 @@ class ScreeningIndex:
                 for nid, credit in hits.items():
                     acc[nid] += w * credit
             for nid, v in acc.items():
-                if v > best.get(nid, 0.0):
-                    best[nid] = v
-        return [nid for nid, _ in heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1])]
+                if v > best.get(nid, (0.0, 0))[0]:
+                    best[nid] = (v, fi)
+        if not best:
+            return []
+        top = heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1][0])
+        # Names that share far less of the query than the best one cannot score near it.
+        cut = top[0][1][0] * 0.4
+        return [(nid, fi) for nid, (v, fi) in top if v >= cut]
 
     def stats(self) -> dict[str, int]:
         return {

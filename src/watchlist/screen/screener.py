@@ -7,7 +7,7 @@ from typing import Any
 
 from watchlist.index import ScreeningIndex
 from watchlist.match.evidence import Feature, weigh_evidence
-from watchlist.match.names import NameMatch, compare_forms
+from watchlist.match.names import NameMatch, SimCache, compare_forms
 from watchlist.names import NameForm, analyze_name
 from watchlist.screen.query import Filters, Query
 
@@ -111,17 +111,17 @@ def screen(
     filters = filters or Filters()
     best: dict[int, tuple[float, NameMatch, int]] = {}
     floor = threshold - MAX_POSITIVE_EVIDENCE
-    for nid in index.candidates(forms):
+    caches: list[SimCache] = [{} for _ in forms]
+    for nid, fi in index.candidates(forms):
         entry = index.names[nid]
         profile = index.profiles[entry.entity]
         if not filters.allows(profile.source, profile.programs, profile.type):
             continue
         factor = WEAK_ALIAS_FACTOR if entry.strength == "weak" else 1.0
-        for qf in forms:
-            m = compare_forms(qf, entry.form)
-            s = m.score * factor
-            if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
-                best[entry.entity] = (s, m, nid)
+        m = compare_forms(forms[fi], entry.form, caches[fi])
+        s = m.score * factor
+        if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
+            best[entry.entity] = (s, m, nid)
     hits = []
     for ent, (name_score, m, nid) in best.items():
         profile = index.profiles[ent]

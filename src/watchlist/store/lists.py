@@ -187,7 +187,7 @@ class ListStore:
                 return _row_to_version(last), False
             number = (last.version if last is not None else 0) + 1
             loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
-            vid = conn.execute(
+            pk = conn.execute(
                 insert(list_versions).values(
                     source=source,
                     version=number,
@@ -201,7 +201,9 @@ class ListStore:
                     files=json.dumps(list(files)),
                     warnings=json.dumps(list(warnings)),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert pk is not None
+            vid = pk[0]
             hashes = [digest for _, digest, _ in encoded]
             existing: set[str] = set()
             for i in range(0, len(hashes), _CHUNK):

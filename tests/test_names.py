@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from watchlist.match.names import compare_forms
+from watchlist.names import analyze_name
+from watchlist.names.keys import phonetic_key, skeleton
+from watchlist.names.script import detect_script
+from watchlist.settings import DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["mohammed", "muhammad", "mohamad", "mohamed"],
+        ["aleksey", "alexei", "alexey", "aleksei"],
+        ["yelena", "elena"],
+        ["kuznetsov", "kouznetsov"],
+        ["yevgeniy", "evgenij", "evgeniy", "evgeny"],
+        ["usama", "osama", "usamah"],
+        ["khasanov", "hasanov"],
+    ],
+)
+def test_transliteration_variants_share_a_key(group: list[str]) -> None:
+    assert len({phonetic_key(t) for t in group}) == 1
+
+
+def test_arabic_skeleton_meets_latin() -> None:
+    assert skeleton("mhmd") == skeleton("muhammad")
+    assert skeleton("ladn") == skeleton("laden")
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [("Пригожин", "Cyrl"), ("أسامة", "Arab"), ("金正恩", "Hani"), ("Kim", "Latn"), ("Αλέξης", "Grek"), ("", "Latn")],
+)
+def test_detect_script(text: str, script: str) -> None:
+    assert detect_script(text) == script
+
+
+def test_cyrillic_gets_bgn_and_icao_forms() -> None:
+    forms = analyze_name("Пригожин Евгений Викторович")
+    tokens = {f.tokens for f in forms}
+    assert ("prigozhin", "yevgeniy", "viktorovich") in tokens  # BGN/PCGN, as OFAC writes it
+    assert any(t[0] == "prigozhin" and t[1] == "evgenii" for t in tokens)  # ICAO passport style
+
+
+def test_particles_join() -> None:
+    forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
+    assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}
+
+
+def test_org_legal_forms_removed() -> None:
+    forms = analyze_name("Rosneft Oil Company OAO", is_org=True, is_person=False)
+    assert "oao" not in forms[0].tokens
+
+
+def test_titles_removed() -> None:
+    assert analyze_name("Dr. Ayman al-Zawahiri")[0].tokens[0] == "ayman"
+
+
+def test_order_does_not_matter() -> None:
+    a = analyze_name("KUZNETSOV, Artem")[0]
+    b = analyze_name("Artem Kuznetsov")[0]
+    assert compare_forms(b, a).score == pytest.approx(1.0)
+
+
+def test_initial_does_not_vouch_for_a_full_name() -> None:
+    q = analyze_name("Vladimir Putin")[0]
+    c = analyze_name("KONONOV, Vladimir P.")[0]
+    assert compare_forms(q, c).score < DEFAULT_THRESHOLD
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_compare_is_bounded(a: str, b: str) -> None:
+    fa, fb = analyze_name(a), analyze_name(b)
+    for x in fa[:2]:
+        for y in fb[:2]:
+            assert 0.0 <= compare_forms(x, y).score <= 1.0
