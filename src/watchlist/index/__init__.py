@@ -22,7 +22,8 @@ from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
 
 BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by rarer keys
-MIN_DELETE_KEY = 4  # keys shorter than this get no typo neighbourhood (too many collisions)
+MIN_DELETE_KEY = 4
+COMMON_KEY = 50  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
 
 
@@ -109,8 +110,11 @@ class ScreeningIndex:
     # ------------------------------------------------------------ retrieval
 
     def _key_variants(self, key: str) -> list[tuple[str, float]]:
-        out = {key: 1.0} if key in self._postings else {}
-        if len(key) >= MIN_DELETE_KEY - 1:
+        exact = self._postings.get(key)
+        out = {key: 1.0} if exact is not None else {}
+        # A key already common among listed names is a real spelling, not a typo: its
+        # one-edit neighbours would only add noise (and time).
+        if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):
             for k in self._neighbours.get(key, ()):  # the list key has one letter more
                 out.setdefault(k, FUZZY_KEY_FACTOR)
             for d in _deletes(key):
@@ -120,7 +124,7 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
-    def candidates(self, forms: Sequence[NameForm], max_names: int = 40) -> list[tuple[int, int]]:
+    def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, int]]:
         """(position in ``names``, index of the query form that found it), best first."""
         best: dict[int, tuple[float, int]] = {}
         for fi, form in enumerate(forms):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.process import cdist
 
 from watchlist.names import NameForm
 
@@ -58,37 +60,80 @@ def _fuzzy(a: str, b: str) -> float:
 
 def token_similarity(q: NameForm, i: int, c: NameForm, j: int) -> tuple[float, str]:
     a, b = q.tokens[i], c.tokens[j]
-    if a == b:
-        return 1.0, "exact"
-    if len(a) == 1 or len(b) == 1:
-        return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
     ka, kb = q.keys[i], c.keys[j]
-    if ka == kb:
-        return 0.95, "phonetic"
-    abjad = q.abjad or c.abjad
     sa, sb = q.skeletons[i], c.skeletons[j]
-    if abjad and sa == sb and len(sa) >= 2:
-        return 0.92, "skeleton"
-    best = max(_fuzzy(a, b), 0.97 * _fuzzy(ka, kb))
-    how = "fuzzy"
-    if abjad and len(sa) >= 2 and len(sb) >= 2:
-        s = 0.9 * _fuzzy(sa, sb)
-        if s > best:
-            best, how = s, "skeleton"
-    # Short tokens: one edit is a different word (ALI/ALA, LEE/LEO), not a typo.
-    if min(len(a), len(b)) <= 3 and best < 0.95:
-        best *= 0.8
-    return best, how
+    fuzzy = max(_fuzzy(a, b), 0.97 * _fuzzy(ka, kb))
+    sk = 0.9 * _fuzzy(sa, sb) if (q.abjad or c.abjad) else None
+    return _combine(a, ka, sa, b, kb, sb, fuzzy, sk)
 
 
 SimCache = dict[tuple[int, str], tuple[float, str]]
 
 
-def compare_forms(q: NameForm, c: NameForm, cache: SimCache | None = None) -> NameMatch:
+def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) -> None:
+    """Compute, in bulk, every query-token x candidate-token similarity not yet cached.
+
+    Same values as ``token_similarity``, but the string metrics run in rapidfuzz's C++
+    ``cdist`` over all pairs at once instead of one Python call per pair.
+    """
+    todo: dict[str, tuple[str, str]] = {}
+    for c in candidates:
+        for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
+            if tok not in todo and (0, tok) not in cache:
+                todo[tok] = (key, skel)
+    if not todo:
+        return
+    toks = list(todo)
+    keys = [todo[t][0] for t in toks]
+    skels = [todo[t][1] for t in toks]
+    fuzzy = 0.5 * (
+        cdist(q.tokens, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+        + cdist(q.tokens, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    )
+    fuzzy_keys = 0.97 * 0.5 * (
+        cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+        + cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    )
+    best = np.maximum(fuzzy, fuzzy_keys)
+    abjad_sk = None
+    if q.abjad or any(c.abjad for c in candidates):
+        abjad_sk = 0.9 * 0.5 * (
+            cdist(q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+            + cdist(q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+        )
+    rows = best.tolist()
+    sk_rows = abjad_sk.tolist() if abjad_sk is not None else None
+    for i, (a, ka, sa) in enumerate(zip(q.tokens, q.keys, q.skeletons, strict=True)):
+        row = rows[i]
+        for j, b in enumerate(toks):
+            cache[(i, b)] = _combine(a, ka, sa, b, keys[j], skels[j], row[j], sk_rows[i][j] if sk_rows else None)
+
+
+def _combine(a: str, ka: str, sa: str, b: str, kb: str, sb: str, fuzzy: float, sk: float | None) -> tuple[float, str]:
+    if a == b:
+        return 1.0, "exact"
+    if len(a) == 1 or len(b) == 1:
+        return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
+    if ka == kb:
+        return 0.95, "phonetic"
+    if sk is not None and sa == sb and len(sa) >= 2:
+        return 0.92, "skeleton"
+    best, how = fuzzy, "fuzzy"
+    if sk is not None and len(sa) >= 2 and len(sb) >= 2 and sk > best:
+        best, how = sk, "skeleton"
+    if min(len(a), len(b)) <= 3 and best < 0.95:
+        best *= 0.8
+    return best, how
+
+
+Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, similarity, how)
+
+
+def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[float, Alignment]:
     """Best one-to-one alignment of tokens (greedy on similarity) and the weighted score.
 
-    ``cache`` (one per query form) remembers token similarities across candidates, which
-    share many tokens (MUHAMMAD, ALI): it changes the speed, never the result.
+    ``cache`` (one per query form) holds token similarities shared across candidates
+    (see ``fill_similarities``): it changes the speed, never the result.
     """
     n, m = len(q.tokens), len(c.tokens)
     cells: list[tuple[float, int, int, str]] = []
@@ -103,38 +148,49 @@ def compare_forms(q: NameForm, c: NameForm, cache: SimCache | None = None) -> Na
                     hit = cache[(i, tok)] = token_similarity(q, i, c, j)
                 s, how = hit
             if s >= PAIR_FLOOR:
-                cells.append((s, i, j, how))
-    cells.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    pairs: list[TokenPair] = []
+                cells.append((-s, i, j, how))
+    cells.sort()
+    used_q = [False] * n
+    used_c = [False] * m
+    pairs: Alignment = []
     num = 0.0
     strong = 0
-    for s, i, j, how in cells:
-        if i in used_q or j in used_c:
+    qw, cw = q.weights, c.weights
+    for neg, i, j, how in cells:
+        if used_q[i] or used_c[j]:
             continue
-        used_q.add(i)
-        used_c.add(j)
-        pairs.append(TokenPair(q.tokens[i], c.tokens[j], s, how))
-        wq, wc = q.weights[i], c.weights[j]
+        used_q[i] = used_c[j] = True
+        s = -neg
+        pairs.append((i, j, s, how))
+        wq, wc = qw[i], cw[j]
         # An initial vouches only for as much as it weighs: "P." is not "PUTIN".
         num += s * (2 * min(wq, wc) if how == "initial" else wq + wc)
-        if s >= 0.8 and q.weights[i] >= 0.5:
+        if s >= 0.8 and wq >= 0.5:
             strong += 1
     forgiving = strong >= 2
+    extra_q = EXTRA_QUERY_COST if forgiving else 1.0
+    extra_c = EXTRA_CANDIDATE_COST if forgiving else 1.0
     den = 0.0
     for i in range(n):
-        w = q.weights[i]
-        den += w if i in used_q else w * (EXTRA_QUERY_COST if forgiving else 1.0)
+        den += qw[i] if used_q[i] else qw[i] * extra_q
     for j in range(m):
-        w = c.weights[j]
-        den += w if j in used_c else w * (EXTRA_CANDIDATE_COST if forgiving else 1.0)
-    score = num / den if den else 0.0
+        den += cw[j] if used_c[j] else cw[j] * extra_c
+    return (min(1.0, num / den) if den else 0.0), pairs
+
+
+def explain_alignment(q: NameForm, c: NameForm, score: float, pairs: Alignment) -> NameMatch:
+    used_q = {i for i, _, _, _ in pairs}
+    used_c = {j for _, j, _, _ in pairs}
     return NameMatch(
-        score=min(1.0, score),
+        score=score,
         query=q,
         candidate=c,
-        pairs=tuple(pairs),
-        extra_query=tuple(q.tokens[i] for i in range(n) if i not in used_q),
-        extra_candidate=tuple(c.tokens[j] for j in range(m) if j not in used_c),
+        pairs=tuple(TokenPair(q.tokens[i], c.tokens[j], s, how) for i, j, s, how in pairs),
+        extra_query=tuple(t for i, t in enumerate(q.tokens) if i not in used_q),
+        extra_candidate=tuple(t for j, t in enumerate(c.tokens) if j not in used_c),
     )
+
+
+def compare_forms(q: NameForm, c: NameForm, cache: SimCache | None = None) -> NameMatch:
+    score, pairs = align(q, c, cache)
+    return explain_alignment(q, c, score, pairs)

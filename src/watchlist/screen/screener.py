@@ -7,7 +7,14 @@ from typing import Any
 
 from watchlist.index import ScreeningIndex
 from watchlist.match.evidence import Feature, weigh_evidence
-from watchlist.match.names import NameMatch, SimCache, compare_forms
+from watchlist.match.names import (
+    Alignment,
+    NameMatch,
+    SimCache,
+    align,
+    explain_alignment,
+    fill_similarities,
+)
 from watchlist.names import NameForm, analyze_name
 from watchlist.screen.query import Filters, Query
 
@@ -109,27 +116,31 @@ def screen(
     if not forms:
         return result
     filters = filters or Filters()
-    best: dict[int, tuple[float, NameMatch, int]] = {}
+    best: dict[int, tuple[float, int, int, Alignment]] = {}
     floor = threshold - MAX_POSITIVE_EVIDENCE
     caches: list[SimCache] = [{} for _ in forms]
-    for nid, fi in index.candidates(forms):
+    found = index.candidates(forms)
+    for fi, form in enumerate(forms):
+        fill_similarities(form, [index.names[nid].form for nid, f in found if f == fi], caches[fi])
+    for nid, fi in found:
         entry = index.names[nid]
         profile = index.profiles[entry.entity]
         if not filters.allows(profile.source, profile.programs, profile.type):
             continue
         factor = WEAK_ALIAS_FACTOR if entry.strength == "weak" else 1.0
-        m = compare_forms(forms[fi], entry.form, caches[fi])
-        s = m.score * factor
+        raw, pairs = align(forms[fi], entry.form, caches[fi])
+        s = raw * factor
         if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
-            best[entry.entity] = (s, m, nid)
+            best[entry.entity] = (s, nid, fi, pairs)
     hits = []
-    for ent, (name_score, m, nid) in best.items():
+    for ent, (name_score, nid, fi, pairs) in best.items():
         profile = index.profiles[ent]
         ev = weigh_evidence(facts, profile)
         score = max(0.0, min(1.0, name_score + ev.delta))
         if score < threshold:
             continue
         entry = index.names[nid]
+        m = explain_alignment(forms[fi], entry.form, name_score, pairs)
         hits.append(
             Hit(
                 entity_id=profile.id,
