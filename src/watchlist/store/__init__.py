@@ -26,6 +26,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# Modules that declare more tables on ``schema.metadata`` (keys, customers, alerts, audit).
+# Imported here so that ``open_engine`` creates every table the package knows.
+TABLE_MODULES = ("watchlist.store.keys", "watchlist.store.monitoring", "watchlist.store.audit")
+
+
+def _import_table_modules() -> None:
+    import importlib
+
+    for name in TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
 def open_engine(url: str) -> Engine:
     """An engine with the schema created. A plain path means a SQLite file."""
     if "://" not in url:
@@ -35,5 +51,6 @@ def open_engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    _import_table_modules()
     metadata.create_all(engine)
     return engine
