@@ -79,3 +79,14 @@ def test_compare_is_bounded(a: str, b: str) -> None:
     for x in fa[:2]:
         for y in fb[:2]:
             assert 0.0 <= compare_forms(x, y).score <= 1.0
+
+
+def test_chinese_given_name_joined_like_the_lists() -> None:
+    tokens = {f.tokens for f in analyze_name("习近平")}
+    assert ("xi", "jinping") in tokens
+
+
+def test_korean_in_dprk_spelling() -> None:
+    tokens = {f.tokens for f in analyze_name("김정은")}
+    assert ("kim", "jong", "un") in tokens
+    assert ("pak", "pong", "ju") in {f.tokens for f in analyze_name("박봉주")}

@@ -59,8 +59,55 @@ def _prepare_abjad(text: str) -> str:
     return text.replace("\u0629", "\u0647")
 
 
+# Korean syllables as the lists spell them (McCune-Reischauer / DPRK style: KIM Jong Un,
+# PAK Pong Ju, RI Yong Ho) from ICU's Revised Romanization (gim jeong eun, bag bong ju).
+_KO_VOWELS = (("yeo", "yo"), ("eo", "o"), ("eu", "u"))
+_KO_INITIAL = {"g": "k", "b": "p", "d": "t", "l": "r"}
+_KO_SURNAMES = {"i": ("ri", "lee", "yi"), "ri": ("ri", "lee", "yi"), "pak": ("pak", "park"), "choe": ("choe", "choi"), "jong": ("jong", "jung", "chung")}
+
+
+def _korean_syllable(rr: str) -> str:
+    s = rr
+    for a, b in _KO_VOWELS:
+        s = s.replace(a, b)
+    if s[:1] in _KO_INITIAL:
+        s = _KO_INITIAL[s[0]] + s[1:]
+    if s.endswith("g") and not s.endswith("ng"):
+        s = s[:-1] + "k"
+    return s
+
+
+def _syllabic_forms(text: str, script: str) -> list[str]:
+    """Chinese and Korean names, syllable by syllable: the family name first, then the
+    given name both joined (XI Jinping) and split (XI Jin Ping)."""
+    out: list[str] = []
+    for word in text.split():
+        if script == "Hang":
+            rr = [str(_transliterator("Hangul-Latin; Latin-ASCII").transliterate(ch)) for ch in word if ch.strip()]
+            schemes = [[_korean_syllable(x) for x in rr], rr]
+        else:
+            schemes = [[str(_transliterator("Han-Latin/Names; Latin-ASCII").transliterate(ch)) for ch in word if ch.strip()]]
+        for k, syl in enumerate(schemes):
+            syl = [x for x in syl if x.isalpha()]
+            if len(syl) < 2:
+                continue
+            families = _KO_SURNAMES.get(syl[0], (syl[0],)) if script == "Hang" else (syl[0],)
+            for f, fam in enumerate(families):
+                joined = f"{fam} {''.join(syl[1:])}"
+                split = " ".join([fam, *syl[1:]])
+                # The main spelling both ways; other surname spellings and RR split only.
+                for form in (joined, split) if k == 0 and f == 0 else (split,):
+                    if form not in out:
+                        out.append(form)
+    return out
+
+
 def to_latin(text: str, script: str) -> list[str]:
     """Every distinct Latin (ASCII) rendering of ``text`` under the schemes for its script."""
+    if script in ("Hang", "Hani") and len(text.split()) == 1:
+        forms = _syllabic_forms(text, script)
+        if forms:
+            return forms
     if script in ABJADS:
         text = _prepare_abjad(text)
     out: list[str] = []
