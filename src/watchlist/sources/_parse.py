@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -58,6 +59,46 @@ def dedupe(values: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- countries
 
 
+_NORM_COUNTRY = re.compile(r"[^a-z0-9]+")
+
+
+def _ascii_latin(text: str) -> str:
+    """Latin text without its accents (Côte -> Cote); other scripts unchanged."""
+    if text.isascii():
+        return text
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return folded if folded.isascii() else text
+
+
+def _norm_country(text: str) -> str:
+    return _NORM_COUNTRY.sub(" ", text.lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country names, demonyms and codes -> ISO code, from rigour's territory table.
+
+    rigour's own lookup transliterates all 29,000 names on first use (2-3 s per process);
+    the lists write country names in ASCII, so an ASCII-only table built here takes a
+    tenth of that, and rigour's full lookup stays the fallback for other scripts.
+    """
+    try:
+        from rigour.territories.lookup import _load_territory_names
+    except ImportError:  # pragma: no cover - a rigour without it: use the slow path only
+        return {}
+    strong: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    for terr, strongs, weaks, _places in _load_territory_names():
+        code = str(terr.ftm_country or terr.code).lower()
+        for n in (*strongs, terr.code, terr.alpha3 or ""):
+            if n and n.isascii():
+                strong.setdefault(_norm_country(n), code)
+        for n in weaks:
+            if n and n.isascii():
+                weak.setdefault(_norm_country(n), code)
+    return {**weak, **strong}
+
+
 @lru_cache(maxsize=8192)
 def country_code(text: str | None) -> str | None:
     """ISO 3166-1 alpha-2 (lower case) for a country name, demonym or code; None if unknown.
@@ -68,14 +109,23 @@ def country_code(text: str | None) -> str | None:
     s = clean(text)
     if not s:
         return None
-    from rigour.territories import lookup_territory
-
     candidates = [s]
     if "/" in s:
         candidates.extend(p.strip() for p in s.split("/"))
     stripped = re.sub(r"\(.*?\)", "", s).strip(" ,.")
     if stripped and stripped != s:
         candidates.append(stripped)
+    table = _country_names()
+    candidates = [_ascii_latin(c) for c in candidates]
+    for cand in candidates:
+        if cand and cand.isascii():
+            code = table.get(_norm_country(cand))
+            if code:
+                return code
+    if table and all(c.isascii() for c in candidates):
+        return None
+    from rigour.territories import lookup_territory
+
     for cand in candidates:
         if not cand:
             continue
