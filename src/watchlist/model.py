@@ -126,7 +126,17 @@ class Entity:
         return [n.full for n in self.names] or [self.name]
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = _prune(dataclasses.asdict(self))
+        """Canonical plain form: empty values left out, ``raw`` passed through as is."""
+        out: dict[str, Any] = {}
+        for f in _ENTITY_FIELDS:
+            v = getattr(self, f)
+            if f == "raw":
+                if v:
+                    out[f] = v
+                continue
+            v = _plain(v)
+            if v is not None and v != [] and v != {} and v is not False and v != "":
+                out[f] = v
         return out
 
     @classmethod
@@ -169,21 +179,41 @@ class Entity:
         )
 
 
-def _prune(value: Any) -> Any:
-    """Drop None, empty and False values so the canonical form is small and stable."""
+def _plain(value: Any) -> Any:
+    """JSON-ready copy without None, empty and False values (small, stable canonical form).
+
+    Hand-written rather than ``dataclasses.asdict``, which deep-copies and is ten times slower.
+    """
+    if isinstance(value, StrEnum):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            v = _prune(v)
+            v = _plain(v)
             if v is None or v == [] or v == {} or v is False or v == "":
                 continue
             out[k] = v
         return out
-    if isinstance(value, list):
-        return [_prune(v) for v in value]
-    if isinstance(value, StrEnum):
-        return str(value)
-    return value
+    fields = _FIELDS.get(type(value))
+    if fields is None:
+        fields = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    out = {}
+    for k in fields:
+        v = _plain(getattr(value, k))
+        if v is None or v == [] or v == {} or v is False or v == "":
+            continue
+        out[k] = v
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+_ENTITY_FIELDS = tuple(f.name for f in dataclasses.fields(Entity))
 
 
 @dataclass(slots=True)

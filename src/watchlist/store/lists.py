@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -56,14 +56,15 @@ class VersionInfo:
 
 def canonical(entity: Entity) -> tuple[str, bytes]:
     """(content hash, stored JSON). The hash leaves out ``raw`` so that the same list read
-    from another of its official formats is the same content, not a change."""
-    d = entity.to_dict()
-    raw = d.pop("raw", None)
-    body = orjson.dumps(d, option=orjson.OPT_SORT_KEYS)
+    from another of its official formats is the same content, not a change.
+
+    orjson serialises the dataclasses natively (sorted keys, so the form is canonical),
+    an order of magnitude faster than building dicts in Python first.
+    """
+    opts = orjson.OPT_SORT_KEYS
+    body = orjson.dumps(replace(entity, raw={}), option=opts)
     digest = hashlib.sha256(body).hexdigest()
-    if raw is not None:
-        d["raw"] = raw
-    return digest, orjson.dumps(d, option=orjson.OPT_SORT_KEYS)
+    return digest, orjson.dumps(entity, option=opts) if entity.raw else body
 
 
 def content_hash(members: Iterable[tuple[str, str]]) -> str:
