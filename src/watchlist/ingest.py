@@ -18,7 +18,7 @@ from pathlib import Path
 from watchlist.errors import DownloadError, ImplausibleListError, WatchlistError
 from watchlist.model import ListData
 from watchlist.settings import Settings
-from watchlist.sources import SOURCES, read_list
+from watchlist.sources import SOURCES, gc_paused, read_list
 from watchlist.sources.fetch import download, fetch_url
 from watchlist.store import ListStore, VersionInfo
 
@@ -82,16 +82,17 @@ def store_list(
     previous = store.latest(data.source)
     if not force:
         check_plausible(data, previous, min_count_ratio, origin)
-    version, created = store.add_version(
-        data.source,
-        data.format,
-        data.entities,
-        data_date=data.data_date,
-        origin=origin,
-        files=data.files,
-        files_sha256=files_digest(path, data.files),
-        warnings=data.warnings,
-    )
+    with gc_paused():
+        version, created = store.add_version(
+            data.source,
+            data.format,
+            data.entities,
+            data_date=data.data_date,
+            origin=origin,
+            files=data.files,
+            files_sha256=files_digest(path, data.files),
+            warnings=data.warnings,
+        )
     return LoadResult(
         data.source,
         version,
