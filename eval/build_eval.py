@@ -135,6 +135,21 @@ for row in TYPO_KEYS:
             NEIGHBOURS[c].add(row[i + 1])
 
 
+TITLES = {"haji", "hajji", "sheikh", "shaykh", "mullah", "hafiz", "dr", "mr", "mrs", "maulana", "qari", "imam", "sayyid", "sayed", "syed"}
+
+
+def covered(qw: set[str], word_sets: list[set[str]], word_index: dict[str, list[int]]) -> bool:
+    """Does one target name hold every query word, each within one typing error?"""
+    cands: set[int] = set()
+    for w in qw:
+        cands.update(word_index.get(w, []))
+    for i in cands:
+        ws = word_sets[i]
+        if all(any(Levenshtein.distance(w, t) <= 1 for t in ws) for w in qw):
+            return True
+    return False
+
+
 def typo(name: str, rng: random.Random) -> str:
     s = list(name)
     letters = [i for i, c in enumerate(s) if c.isalpha()]
@@ -233,9 +248,13 @@ def main() -> None:
         qw = set(words(g)) | set(words(f))
         if not qw:
             continue
+        if g.lower() in TITLES or f.lower() in TITLES:
+            continue  # "Haji", "Sheikh": an honorific, not a given name
         first = min(qw, key=lambda w: len(word_index.get(w, [])))
         if any(qw <= target_word_sets[i] for i in word_index.get(first, [])):
             continue  # a listed name holds all these words: not a clean negative
+        if covered(qw, target_word_sets, word_index):
+            continue  # ... or all of them within one typing error: a variant, not a negative
         name = f"{g.title()} {f.title()}" if rng.random() < 0.5 else f"{f.upper()}, {g.title()}"
         add("negative_person", name, [], type="person")
 

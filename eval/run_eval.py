@@ -212,6 +212,10 @@ def main() -> None:
         row = f"{r['system']:<24} {r['threshold']:>5.3f} {_pct(r['recall'])} {_pct(r['original_script_recall'])} {_pct(r['false_alert_rate'], 6)}  "
         row += "  ".join(f"{_pct(r['categories'].get(c, {}).get('rate'), 14)}" for c in cats)
         print(row)
+    print("\nwatchlist recall / false-alert rate by threshold:")
+    for thr in (0.70, 0.75, 0.78, 0.80, 0.82, 0.85, 0.88, 0.90):
+        r = table("watchlist", our_rows, thr)
+        print(f"  {thr:.2f}: recall {_pct(r['recall'])}, original script {_pct(r['original_script_recall'])}, FAR {_pct(r['false_alert_rate'])}")
     counts = {c: sum(1 for x in cases if x["category"] == c) for c in cats}
     print("cases per category: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print("(for negative categories the column is the false-alert rate; recall and FAR at each row's threshold)")

@@ -104,7 +104,11 @@ def _dob_feature(q: PartialDate, listed: tuple[PartialDate, ...]) -> Feature | N
             if (q.month, q.day) == (d.month, d.day):
                 f = Feature("dob", DOB_EXACT, f"date of birth {q.iso()} equals listed {d.text}")
             elif (q.month, q.day) == (d.day, d.month):
-                f = Feature("dob", DOB_TRANSPOSED, f"date of birth {q.iso()} is listed {d.text} with day and month swapped")
+                f = Feature(
+                    "dob",
+                    DOB_TRANSPOSED,
+                    f"date of birth {q.iso()} is listed {d.text} with day and month swapped",
+                )
             else:
                 f = Feature("dob", 0.0, f"same year as listed {d.text}, other day")
         elif lo <= q.year <= hi:
@@ -117,7 +121,9 @@ def _dob_feature(q: PartialDate, listed: tuple[PartialDate, ...]) -> Feature | N
             best = f
     if best is None:
         shown = "; ".join(d.text for d in listed[:3])
-        return Feature("dob", DOB_CONTRADICTS, f"date of birth {q.iso()} contradicts listed {shown}")
+        return Feature(
+            "dob", DOB_CONTRADICTS, f"date of birth {q.iso()} contradicts listed {shown}"
+        )
     return best
 
 
@@ -130,7 +136,13 @@ def weigh_evidence(q: QueryFacts, p: Profile) -> Evidence:
     if q.countries and p.countries:
         common = q.countries & p.countries
         if common:
-            ev.features.append(Feature("country", COUNTRY_MATCH, f"country {', '.join(sorted(common))} is linked to the listed party"))
+            ev.features.append(
+                Feature(
+                    "country",
+                    COUNTRY_MATCH,
+                    f"country {', '.join(sorted(common))} is linked to the listed party",
+                )
+            )
         else:
             ev.features.append(
                 Feature(
@@ -143,11 +155,15 @@ def weigh_evidence(q: QueryFacts, p: Profile) -> Evidence:
         for lnum, lcountry, ltype in p.documents:
             # A number counts only when the issuing countries agree or one is unknown.
             if number == lnum and (not country or not lcountry or country == lcountry):
-                ev.features.append(Feature("document", DOCUMENT_MATCH, f"{ltype} number {lnum} matches"))
+                ev.features.append(
+                    Feature("document", DOCUMENT_MATCH, f"{ltype} number {lnum} matches")
+                )
                 ev.document_match = True
                 break
         if ev.document_match:
             break
     if q.type and p.type != "unknown" and q.type != p.type:
-        ev.features.append(Feature("type", TYPE_MISMATCH, f"query is a {q.type}, listed party is a {p.type}"))
+        ev.features.append(
+            Feature("type", TYPE_MISMATCH, f"query is a {q.type}, listed party is a {p.type}")
+        )
     return ev

@@ -48,7 +48,12 @@ class NameMatch:
             "query_form": " ".join(self.query.tokens),
             "candidate_form": " ".join(self.candidate.tokens),
             "pairs": [
-                {"query": p.query, "candidate": p.candidate, "similarity": round(p.similarity, 3), "how": p.how}
+                {
+                    "query": p.query,
+                    "candidate": p.candidate,
+                    "similarity": round(p.similarity, 3),
+                    "how": p.how,
+                }
                 for p in self.pairs
             ],
             "unmatched_query_tokens": list(self.extra_query),
@@ -77,7 +82,7 @@ def token_similarity(q: NameForm, i: int, c: NameForm, j: int) -> tuple[float, s
     a, b = q.tokens[i], c.tokens[j]
     ka, kb = q.keys[i], c.keys[j]
     sa, sb = q.skeletons[i], c.skeletons[j]
-    fuzzy = max(_fuzzy(a, b), 0.97 * _fuzzy(ka, kb), float(_edit_similarity([a], [b])[0][0]))
+    fuzzy = max(_fuzzy(a, b), 0.93 * _fuzzy(ka, kb), float(_edit_similarity([a], [b])[0][0]))
     sk = 0.9 * _fuzzy(sa, sb) if (q.abjad or c.abjad) else None
     return _combine(a, ka, sa, b, kb, sb, fuzzy, sk)
 
@@ -105,26 +110,42 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
         cdist(q.tokens, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
         + cdist(q.tokens, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
     )
-    fuzzy_keys = 0.97 * 0.5 * (
-        cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-        + cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    fuzzy_keys = (
+        0.93
+        * 0.5
+        * (
+            cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+            + cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+        )
     )
     best = np.maximum(np.maximum(fuzzy, fuzzy_keys), _edit_similarity(q.tokens, toks))
     abjad_sk = None
     if q.abjad or any(c.abjad for c in candidates):
-        abjad_sk = 0.9 * 0.5 * (
-            cdist(q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-            + cdist(q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+        abjad_sk = (
+            0.9
+            * 0.5
+            * (
+                cdist(
+                    q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32
+                )
+                + cdist(
+                    q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32
+                )
+            )
         )
     rows = best.tolist()
     sk_rows = abjad_sk.tolist() if abjad_sk is not None else None
     for i, (a, ka, sa) in enumerate(zip(q.tokens, q.keys, q.skeletons, strict=True)):
         row = rows[i]
         for j, b in enumerate(toks):
-            cache[(i, b)] = _combine(a, ka, sa, b, keys[j], skels[j], row[j], sk_rows[i][j] if sk_rows else None)
+            cache[(i, b)] = _combine(
+                a, ka, sa, b, keys[j], skels[j], row[j], sk_rows[i][j] if sk_rows else None
+            )
 
 
-def _combine(a: str, ka: str, sa: str, b: str, kb: str, sb: str, fuzzy: float, sk: float | None) -> tuple[float, str]:
+def _combine(
+    a: str, ka: str, sa: str, b: str, kb: str, sb: str, fuzzy: float, sk: float | None
+) -> tuple[float, str]:
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
@@ -146,7 +167,7 @@ def _firm(s: float) -> float:
     different names (SANAYEV/LEONTYEV) than one name misspelt. Above 0.9 unchanged."""
     if s >= 0.9:
         return s
-    return max(0.0, s - 2.0 * (0.9 - s))
+    return max(0.0, s - 3.0 * (0.9 - s))
 
 
 Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, similarity, how)
@@ -192,7 +213,10 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
             strong += 1
     # Words written together on one side and apart on the other (PUBLIOELIECER,
     # NOOR MUHAMMAD / NOORMUHAMMAD): a leftover word against two adjacent leftovers.
-    for a_toks, b_toks, used_a, used_b, a_is_q in ((q.tokens, c.tokens, used_q, used_c, True), (c.tokens, q.tokens, used_c, used_q, False)):
+    for a_toks, b_toks, used_a, used_b, a_is_q in (
+        (q.tokens, c.tokens, used_q, used_c, True),
+        (c.tokens, q.tokens, used_c, used_q, False),
+    ):
         for x, tok in enumerate(a_toks):
             if used_a[x] or len(tok) < 6:
                 continue

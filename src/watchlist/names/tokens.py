@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4\u02b9\u02c8]")
+_APOSTROPHES = re.compile(
+    r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4\u02b9\u02c8]"
+)
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
 TITLES = frozenset(

@@ -46,7 +46,9 @@ _DEFAULT = ("Any-Latin; Latin-ASCII",)
 def _transliterator(scheme: str) -> Any:
     if scheme == "icao-cyrillic":
         return icu.Transliterator.createFromRules(
-            "icao-cyrillic", _ICAO_CYRILLIC + ":: Any-Latin; :: Latin-ASCII;", icu.UTransDirection.FORWARD
+            "icao-cyrillic",
+            _ICAO_CYRILLIC + ":: Any-Latin; :: Latin-ASCII;",
+            icu.UTransDirection.FORWARD,
         )
     try:
         return icu.Transliterator.createInstance(scheme)
@@ -63,7 +65,13 @@ def _prepare_abjad(text: str) -> str:
 # PAK Pong Ju, RI Yong Ho) from ICU's Revised Romanization (gim jeong eun, bag bong ju).
 _KO_VOWELS = (("yeo", "yo"), ("eo", "o"), ("eu", "u"))
 _KO_INITIAL = {"g": "k", "b": "p", "d": "t", "l": "r"}
-_KO_SURNAMES = {"i": ("ri", "lee", "yi"), "ri": ("ri", "lee", "yi"), "pak": ("pak", "park"), "choe": ("choe", "choi"), "jong": ("jong", "jung", "chung")}
+_KO_SURNAMES = {
+    "i": ("ri", "lee", "yi"),
+    "ri": ("ri", "lee", "yi"),
+    "pak": ("pak", "park"),
+    "choe": ("choe", "choi"),
+    "jong": ("jong", "jung", "chung"),
+}
 
 
 def _korean_syllable(rr: str) -> str:
@@ -83,10 +91,20 @@ def _syllabic_forms(text: str, script: str) -> list[str]:
     out: list[str] = []
     for word in text.split():
         if script == "Hang":
-            rr = [str(_transliterator("Hangul-Latin; Latin-ASCII").transliterate(ch)) for ch in word if ch.strip()]
+            rr = [
+                str(_transliterator("Hangul-Latin; Latin-ASCII").transliterate(ch))
+                for ch in word
+                if ch.strip()
+            ]
             schemes = [[_korean_syllable(x) for x in rr], rr]
         else:
-            schemes = [[str(_transliterator("Han-Latin/Names; Latin-ASCII").transliterate(ch)) for ch in word if ch.strip()]]
+            schemes = [
+                [
+                    str(_transliterator("Han-Latin/Names; Latin-ASCII").transliterate(ch))
+                    for ch in word
+                    if ch.strip()
+                ]
+            ]
         for k, syl in enumerate(schemes):
             syl = [x for x in syl if x.isalpha()]
             if len(syl) < 2:
