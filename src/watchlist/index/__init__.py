@@ -124,9 +124,14 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
-    def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, int]]:
-        """(position in ``names``, index of the query form that found it), best first."""
-        best: dict[int, tuple[float, int]] = {}
+    def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, list[int]]]:
+        """(position in ``names``, the query forms worth comparing with it), best first.
+
+        A name found nearly as well by several renderings of a non-Latin query (BGN,
+        ICAO, scholarly) is compared with each of them: the best retrieval credit does
+        not always belong to the best-scoring rendering.
+        """
+        found: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for fi, form in enumerate(forms):
             acc: dict[int, float] = defaultdict(float)
             per_token = []
@@ -159,14 +164,18 @@ class ScreeningIndex:
                 for nid, credit in hits.items():
                     acc[nid] += w * credit
             for nid, v in acc.items():
-                if v > best.get(nid, (0.0, 0))[0]:
-                    best[nid] = (v, fi)
-        if not best:
+                found[nid].append((v, fi))
+        if not found:
             return []
-        top = heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1][0])
+        best = {nid: max(v for v, _ in per) for nid, per in found.items()}
+        top = heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1])
         # Names that share far less of the query than the best one cannot score near it.
-        cut = top[0][1][0] * 0.4
-        return [(nid, fi) for nid, (v, fi) in top if v >= cut]
+        cut = top[0][1] * 0.4
+        return [
+            (nid, [fi for v, fi in found[nid] if v >= 0.8 * b])
+            for nid, b in top
+            if b >= cut
+        ]
 
     def stats(self) -> dict[str, int]:
         return {

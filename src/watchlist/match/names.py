@@ -152,8 +152,9 @@ def _combine(
         return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
     if ka == kb:
         return 0.95, "phonetic"
-    if sk is not None and sa == sb and len(sa) >= 2:
-        return 0.92, "skeleton"
+    if sk is not None and sa == sb and sa:
+        # ALI is written 'ly in Arabic script: one consonant is all the words share
+        return (0.92 if len(sa) >= 2 else 0.85), "skeleton"
     best, how = fuzzy, "fuzzy"
     if sk is not None and len(sa) >= 2 and len(sb) >= 2 and sk > best:
         best, how = sk, "skeleton"

@@ -50,6 +50,10 @@ def _transliterator(scheme: str) -> Any:
             _ICAO_CYRILLIC + ":: Any-Latin; :: Latin-ASCII;",
             icu.UTransDirection.FORWARD,
         )
+    if "Any-Latin" not in scheme:
+        # Letters the scheme does not know (Belarusian ў, Ukrainian ї, Latin look-alikes
+        # mixed in) still come out Latin rather than splitting the word.
+        scheme = scheme.replace("; Latin-ASCII", "; Any-Latin; Latin-ASCII")
     try:
         return icu.Transliterator.createInstance(scheme)
     except icu.ICUError:

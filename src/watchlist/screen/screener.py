@@ -101,6 +101,11 @@ def query_forms(index: ScreeningIndex, query: Query, type_: str | None) -> list[
     return [index.weigh(f) for f in forms]
 
 
+def _filter_key(index: ScreeningIndex, nid: int) -> tuple[str, frozenset[str], str]:
+    p = index.profiles[index.names[nid].entity]
+    return p.source, p.programs, p.type
+
+
 def screen(
     index: ScreeningIndex,
     query: Query,
@@ -119,19 +124,21 @@ def screen(
     best: dict[int, tuple[float, int, int, Alignment]] = {}
     floor = threshold - MAX_POSITIVE_EVIDENCE
     caches: list[SimCache] = [{} for _ in forms]
-    found = index.candidates(forms)
+    found = [
+        (nid, fis)
+        for nid, fis in index.candidates(forms)
+        if filters.allows(*_filter_key(index, nid))
+    ]
     for fi, form in enumerate(forms):
-        fill_similarities(form, [index.names[nid].form for nid, f in found if f == fi], caches[fi])
-    for nid, fi in found:
+        fill_similarities(form, [index.names[nid].form for nid, fis in found if fi in fis], caches[fi])
+    for nid, fis in found:
         entry = index.names[nid]
-        profile = index.profiles[entry.entity]
-        if not filters.allows(profile.source, profile.programs, profile.type):
-            continue
         factor = WEAK_ALIAS_FACTOR if entry.strength == "weak" else 1.0
-        raw, pairs = align(forms[fi], entry.form, caches[fi])
-        s = raw * factor
-        if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
-            best[entry.entity] = (s, nid, fi, pairs)
+        for fi in fis:
+            raw, pairs = align(forms[fi], entry.form, caches[fi])
+            s = raw * factor
+            if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
+                best[entry.entity] = (s, nid, fi, pairs)
     hits = []
     for ent, (name_score, nid, fi, pairs) in best.items():
         profile = index.profiles[ent]
