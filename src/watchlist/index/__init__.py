@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
+from watchlist.names.equivalents import name_group
 
 BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by rarer keys
 MIN_DELETE_KEY = 4
@@ -62,6 +63,9 @@ class ScreeningIndex:
         for i, n in enumerate(self.names):
             for k in dict.fromkeys(n.form.keys):
                 postings[k].append(i)
+                group = name_group(k)
+                if group is not None:
+                    postings["=" + group].append(i)
             for s in dict.fromkeys(n.form.skeletons):
                 if len(s) >= 2:
                     skeletons[s].append(i)
@@ -112,6 +116,9 @@ class ScreeningIndex:
     def _key_variants(self, key: str) -> list[tuple[str, float]]:
         exact = self._postings.get(key)
         out = {key: 1.0} if exact is not None else {}
+        group = name_group(key)
+        if group is not None and "=" + group in self._postings:
+            out["=" + group] = 0.9  # VOLODYMYR finds VLADIMIR
         # A key already common among listed names is a real spelling, not a typo: its
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):

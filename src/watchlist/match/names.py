@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
 from watchlist.names import NameForm
+from watchlist.names.equivalents import name_group
 
 # How much a well-matched name is forgiven for names one side has and the other lacks.
 EXTRA_CANDIDATE_COST = 0.35  # e.g. a patronymic the customer did not give
@@ -152,6 +153,9 @@ def _combine(
         return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
     if ka == kb:
         return 0.95, "phonetic"
+    ga = name_group(ka)
+    if ga is not None and ga == name_group(kb):
+        return 0.9, "equivalent"
     if sk is not None and sa == sb and sa:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
         return (0.92 if len(sa) >= 2 else 0.85), "skeleton"
