@@ -52,7 +52,30 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group, with the commands that live beside the faces they start (the
+    HTTP service, monitoring) imported only when called: startup stays fast and those
+    modules may import this one."""
+
+    lazy = {
+        "keys": "watchlist.api.commands:keys",
+        "serve": "watchlist.api.commands:serve",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, _, attr = self.lazy[name].partition(":")
+            cmd: click.Command = getattr(importlib.import_module(module), attr)
+            return cmd
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
 @click.option("--db", envvar=None, help="Store: a SQLite file path or a SQLAlchemy URL (env WATCHLIST_DB).")
 @click.version_option(package_name="watchlist")
 @click.pass_context

@@ -20,6 +20,8 @@ from rapidfuzz.process import cdist
 
 from watchlist.names import NameForm
 from watchlist.names.equivalents import name_group
+from watchlist.names.keys import phonetic_key
+from watchlist.names.tokens import patronymic_stem
 
 # How much a well-matched name is forgiven for names one side has and the other lacks.
 EXTRA_CANDIDATE_COST = 0.35  # e.g. a patronymic the customer did not give
@@ -156,6 +158,12 @@ def _combine(
     ga = name_group(ka)
     if ga is not None and ga == name_group(kb):
         return 0.9, "equivalent"
+    pa, pb = patronymic_stem(a), patronymic_stem(b)
+    if pa and pb:
+        ka2, kb2 = phonetic_key(pa), phonetic_key(pb)
+        ga = name_group(ka2)
+        if ka2 == kb2 or (ga is not None and ga == name_group(kb2)):
+            return 0.9, "equivalent"  # IHOROVYCH = IGOREVICH
     if sk is not None and sa == sb and sa:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
         return (0.92 if len(sa) >= 2 else 0.85), "skeleton"

@@ -57,9 +57,29 @@ def strip_org_forms(latin_lower: str) -> str:
     return out or latin_lower
 
 
+_PATRONYMIC = re.compile(
+    r"(?:ovich|evich|ovych|evych|ovitch|evitch|ovitj|evitj|ovic|evic|avich|avych|ovna|evna|ivna|yivna|ichna|ovn[ae]|yevna|ievna)$"
+)
+
+
+def patronymic_stem(token: str) -> str | None:
+    """IGOREVICH -> IGOR, IHOROVYCH -> IHOR; None when the token is no patronymic."""
+    if len(token) < 7:
+        return None
+    m = _PATRONYMIC.search(token)
+    if m is None:
+        return None
+    stem = token[: m.start()]
+    return stem if len(stem) >= 3 else None
+
+
 def token_weight(token: str, is_org: bool) -> float:
     if len(token) == 1:
         return 0.4  # an initial
+    if not is_org and patronymic_stem(token) is not None:
+        return 0.6  # a father's name identifies less than one's own, and is often left out
+    if is_org and len(token) <= 3 and not token.isdigit():
+        return 0.5  # abbreviations and leftover legal forms: CIA, SS, CO
     if token in PARTICLES:
         return 0.25
     if is_org and token in ORG_GENERIC:

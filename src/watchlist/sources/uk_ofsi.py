@@ -1,0 +1,1416 @@
+"""UK HM Treasury / OFSI Consolidated List of Financial Sanctions Targets (ConList).
+
+Two layouts, read from CSV (``ConList.csv``) or XLSX (``ConList.xlsx``, sheet ``Data``):
+
+* the 2020 CSV: line 1 ``Last Updated,27/04/2020``, line 2 a 29-column header (``Name 6,
+  Name 1 … Name 5, Title, DOB, …, NI Number, …, Group ID``); Windows-1252, CRLF;
+* the "2022 format" (CSV or XLSX): the same preface row and a 36-column header that adds
+  ``Name Non-Latin Script``, ``Non-Latin Script Type/Language``, ``Passport Number``,
+  ``National Identification Number/Details``, ``Alias Quality`` and ``UK Sanctions List
+  Date Designated`` (``NI Number`` goes).
+
+The layout is told by the header, not by the container; a header without the columns its
+layout needs is refused, naming the missing ones. One row per name variant (and per DOB
+and address variant): the rows sharing a ``Group ID`` are one designation. Three steps:
+
+1. ``table`` reads the rows of the file (``csv_table`` / ``xlsx_table``; the XLSX sheet is
+   streamed from the zip with lxml ``iterparse``, cells placed by their ``r=`` reference —
+   empty cells are left out of the sheet XML — about twice as fast as openpyxl read-only);
+2. ``group_records`` gathers the rows of one Group ID into one record (``group_record``:
+   the fields equal on every row once, the others per row);
+3. ``to_entity`` maps one such record to a ``model.Entity`` (pure).
+
+Mapping notes (documented choices):
+
+* id ``{source}:{Group ID}``; type from ``Group Type`` Individual / Entity / Ship.
+* name = ``Name 1 … Name 5 Name 6`` (Name 6 is the surname, or the whole name of an entity
+  or ship); parts given = Name 1, middle = Name 2..5, family = Name 6, title = Title.
+  ``Alias Type`` Prime Alias / Primary name -> primary (a second, different primary name
+  becomes a ``variation``), Primary name variation -> variation, AKA -> aka, FKA -> fka;
+  ``Alias Quality`` Good/Low quality -> strong/weak. A group without a primary row takes
+  its first name as primary (with a warning).
+* ``Name Non-Latin Script`` -> an ``original_script`` name; its script is read from the
+  characters (the list's ``Non-Latin Script Type`` is mislabelled or empty on many rows)
+  and its language from ``Non-Latin Script Language`` (ISO 639-1). A "non-Latin" name
+  written in Latin letters (``Baššār Ḥāfiẓ Al Asad``) is kept as an aka.
+* Multi-value cells number their values ``(1) … (2) …``, ``1) … 2) …`` or ``a) … b) …``;
+  they are split (``enumerated``) and numbers are paired with their details by position.
+* DOB ``dd/mm/yyyy`` with ``00``/``dd``/``mm`` for unknown parts, ``mm/yyyy`` and ``yyyy``.
+* Nationality / Country: ISO codes where known (``Former USSR, now Belarus`` -> by), else
+  the text. Birth places: ``town, country`` paired by position.
+* Documents: 2022 layout ``Passport Number`` + ``Passport Details`` and ``National
+  Identification Number`` + ``Details``; 2020 layout: the number is taken from the free
+  text of ``Passport Details`` / ``NI Number`` (the text kept as the note; a part with no
+  number goes to ``unparsed``). The issuing country is read from the start of the note.
+* ``Other Information`` is the remarks (the ``(UK Statement of Reasons)`` prose stays
+  there). Its labelled parts — ``(UK Sanctions List Ref)``, ``(UN Ref)``, ``(Gender)``,
+  phone, fax, email, website,
+  type of entity, business registration numbers, parent company, subsidiaries, and the ship
+  details (IMO number, flag, owners, type, tonnage, length, year built) — go to their
+  fields; in the 2020 layout ``UN Ref …``, ``IMO …`` and ``MMSI …`` are read from the text.
+* Programs: ``Regime`` (authority "UK OFSI"). Measures: asset_freeze for individuals and
+  entities (the ConList is the asset-freeze list; ships only where the text says so), plus
+  the "Financial sanctions imposed in addition to an asset freeze: …" it names.
+* listed_on = earliest ``Listed On``; amended_on = latest ``Last Updated``; ``UK Sanctions
+  List Date Designated`` -> ``attributes["uk_designated_on"]``.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from watchlist.errors import ListFormatError
+from watchlist.model import (
+    STRONG,
+    WEAK,
+    Address,
+    Document,
+    Entity,
+    EntityType,
+    ListData,
+    Name,
+    NameKind,
+    PartialDate,
+    Program,
+)
+from watchlist.names.script import detect_script
+from watchlist.sources._parse import (
+    NULLS,
+    clean,
+    country_code,
+    csv_rows,
+    decode,
+    dedupe,
+    find_file,
+    iso_date,
+    local,
+    parse_date,
+    parse_xml,
+    read_bytes,
+)
+
+FORMAT = "uk-ofsi"
+AUTHORITY = "UK OFSI"
+# official download names first (fetch saves the CSV as ConList.csv)
+FILE_NAMES = ("ConList.csv", "ConList.xlsx")
+
+NAME_COLUMNS = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6")
+ADDRESS_LINES = ("Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6")
+COMMON_COLUMNS = (
+    "Name 6",
+    "Name 1",
+    "Name 2",
+    "Name 3",
+    "Name 4",
+    "Name 5",
+    "Title",
+    "DOB",
+    "Town of Birth",
+    "Country of Birth",
+    "Nationality",
+    "Passport Details",
+    "Position",
+    *ADDRESS_LINES,
+    "Post/Zip Code",
+    "Country",
+    "Other Information",
+    "Group Type",
+    "Alias Type",
+    "Regime",
+    "Listed On",
+    "Last Updated",
+    "Group ID",
+)
+LAYOUT_2020 = (*COMMON_COLUMNS, "NI Number")
+LAYOUT_2022 = (
+    *COMMON_COLUMNS,
+    "Name Non-Latin Script",
+    "Non-Latin Script Type",
+    "Non-Latin Script Language",
+    "Passport Number",
+    "National Identification Number",
+    "National Identification Details",
+    "Alias Quality",
+    "UK Sanctions List Date Designated",
+)
+_DATE_COLUMNS = frozenset({"DOB", "Listed On", "Last Updated", "UK Sanctions List Date Designated"})
+_KNOWN = {c.casefold(): c for c in (*LAYOUT_2020, *LAYOUT_2022)}
+
+_GROUP_TYPES = {
+    "individual": EntityType.PERSON,
+    "entity": EntityType.ORGANIZATION,
+    "ship": EntityType.VESSEL,
+}
+_ALIAS_TYPES = {
+    "prime alias": NameKind.PRIMARY,
+    "primary name": NameKind.PRIMARY,
+    "primary name variation": NameKind.VARIATION,
+    "aka": NameKind.AKA,
+    "fka": NameKind.FKA,
+    "nka": NameKind.NKA,
+}
+_QUALITY = {"good quality": STRONG, "good": STRONG, "low quality": WEAK, "low": WEAK}
+
+
+class _RecordError(Exception):
+    """A record that cannot be mapped; ``read`` names its line."""
+
+
+# ================================================================ shared UK helpers
+# (also used by uk_fcdo: the FCDO list writes the same values the same way)
+
+# a value number: (1) 1) (1-3) (1) to (6) ; or a letter: a) (b)
+_NUM_MARK = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[.,;]))"
+    r"(?:\(\d{1,2}\)\s*to\s*\(\d{1,2}\)|\(?\d{1,2}(?:\s*-\s*\d{1,2})?\))\s*"
+)
+_LETTER_MARK = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[.,;]))\(?[a-z]\)\s*")
+# a numbered cell may go on with letters ("(1) Germany (b) Algeria")
+_ANY_MARK = re.compile(
+    r"(?:(?<=\s)|(?<=^)|(?<=[.,;]))"
+    r"(?:\(\d{1,2}\)\s*to\s*\(\d{1,2}\)|\(?\d{1,2}(?:\s*-\s*\d{1,2})?\)|\([a-z]\))\s*"
+)
+_NUM_START = re.compile(r"^\(?\d{1,2}(?:\s*-\s*\d{1,2})?\)")
+_LETTER_START = re.compile(r"^\(?[a-z]\)")
+_NO_VALUE = frozenset({"-", "–", "—", ".", "n/a", "none"})
+
+
+def tidy(text: str | None) -> str | None:
+    """``clean``, without its regex for the common text that is already clean."""
+    if not text:
+        return None
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return None if len(text) <= 9 and text.lower() in NULLS else text
+    return clean(text)
+
+
+def enumerated(text: str | None) -> list[str | None]:
+    """The values of a numbered cell, by position (``(2) -`` gives None at 2).
+
+    ``(1) Russia (2) Finland``, ``1) Syrian 2) Lebanese``, ``a) General, b) Minister``;
+    a cell that does not start with a number is one value.
+    """
+    s = tidy(text)
+    if not s:
+        return []
+    if _NUM_START.match(s):
+        pieces = _ANY_MARK.split(s)
+    elif _LETTER_START.match(s):
+        pieces = _LETTER_MARK.split(s)
+    else:
+        return [s]
+    out: list[str | None] = []
+    for i, piece in enumerate(pieces):
+        if i == 0 and not piece.strip():
+            continue  # before the first marker
+        value = piece.strip().strip(",;").strip()
+        if value.endswith(".") and not re.search(r"\b\w\.$", value):
+            value = value[:-1].strip()
+        out.append(value if value and value.lower() not in _NO_VALUE else None)
+    return out
+
+
+def split_enum(text: str | None) -> list[str]:
+    """The non-empty values of a numbered cell."""
+    return [v for v in enumerated(text) if v]
+
+
+# UK spellings the territory table reads wrongly or not at all
+_COUNTRY_FIXES = {
+    "congo (democratic republic)": "cd",
+    "democratic republic of the congo": "cd",
+    "congo (republic)": "cg",
+    "occupied palestinian territories": "ps",
+    "palestinian territories": "ps",
+    "sudanese by birth": "sd",
+    "korea (north)": "kp",
+    "korea (south)": "kr",
+    "dprk": "kp",
+    "rdc": "cd",
+    "drc": "cd",
+}
+# words around a country in nationality cells ("Kuwaiti citizenship", "Possibly Ethiopian")
+_QUALIFIERS = re.compile(
+    r"\b(?:citizenship|citizen|nationality|nationalities|national|possibly|probably|"
+    r"believed|reportedly|by birth|origin)\b",
+    re.I,
+)
+# typographic quotes and dashes as ASCII (the country table is matched in ASCII)
+_PUNCT = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
+_NOW = re.compile(r"\b(?:now|currently)\s+(?:in\s+)?([A-Za-z][A-Za-z .'’-]+)", re.I)
+
+
+@lru_cache(maxsize=4096)
+def uk_country_code(text: str | None) -> str | None:
+    """ISO code for a country as the UK lists write it (``Former USSR, now Belarus``)."""
+    s = clean(text)
+    if not s:
+        return None
+    s = s.translate(_PUNCT).strip(" .,;")
+    if not s:
+        return None
+    if not s.isascii():
+        # the UK lists name countries in English: fold accents (Türkiye), and leave text
+        # in other scripts alone (it would only send the lookup down its slow path)
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+        if not s.isascii():
+            return None
+    fixed = _COUNTRY_FIXES.get(s.casefold())
+    if fixed:
+        return fixed
+    m = _NOW.search(s)
+    if m:  # the country it is now is the one to match on
+        now = country_code(m.group(1).strip(" .,;)"))
+        if now:
+            return now
+    code = country_code(s)
+    if not code and _QUALIFIERS.search(s):
+        bare = _QUALIFIERS.sub(" ", s).strip(" .,;")
+        code = country_code(bare) if bare and bare != s else None
+    return code if code and len(code) == 2 else None
+
+
+def uk_countries(text: str | None) -> list[str]:
+    """Every country in a cell: ISO codes where known, else the text as written."""
+    out: list[str] = []
+    for value in split_enum(text):
+        code = uk_country_code(value)
+        if code:
+            out.append(code)
+            continue
+        pieces = [p for p in re.split(r"[.,;/]\s*", value) if p.strip()]
+        codes = [uk_country_code(p) for p in pieces]
+        if len(pieces) > 1 and all(codes):
+            out.extend(c for c in codes if c)  # "Germany. Russia", "Estonia, Russia"
+        else:
+            out.append(value.strip(" .,;"))
+    return dedupe(out)
+
+
+_PLACEHOLDER_DATE = re.compile(r"^(dd|\d{1,2})/(mm|\d{1,2})/(\d{4})$", re.I)
+_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+def uk_date(text: str | None) -> PartialDate | None:
+    """A UK date: ``dd/mm/yyyy`` with ``00``, ``dd`` or ``mm`` for what is unknown,
+    ``mm/yyyy`` or a year; other spellings as ``parse_date`` reads them."""
+    s = clean(text)
+    if not s:
+        return None
+    m = _PLACEHOLDER_DATE.match(s)
+    if m:
+        day, month, year = m.groups()
+        d = 0 if day.lower() == "dd" else int(day)
+        mo = 0 if month.lower() == "mm" else int(month)
+        if d > 31 or mo > 12 or not 1800 <= int(year) <= 2100:
+            return None
+        return PartialDate(
+            text=s, year=int(year), month=mo or None, day=(d or None) if mo else None
+        )
+    m = _MONTH_YEAR.match(s)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return PartialDate(text=s, year=int(m.group(2)), month=int(m.group(1)))
+    return parse_date(s)
+
+
+def uk_iso_date(text: str | None) -> str | None:
+    """An ISO date from ``dd/mm/yyyy`` (fast path), else as ``iso_date`` reads it."""
+    if not text:
+        return None
+    s = text.strip()
+    if (
+        len(s) == 10
+        and s[2] == "/"
+        and s[5] == "/"
+        and s[:2].isdigit()
+        and s[3:5].isdigit()
+        and s[6:].isdigit()
+        and 1 <= int(s[:2]) <= 31
+        and 1 <= int(s[3:5]) <= 12
+    ):
+        return f"{s[6:]}-{s[3:5]}-{s[:2]}"
+    return iso_date(s)
+
+
+_SCRIPTS = {
+    "cyrillic": "Cyrl",
+    "cyrilic": "Cyrl",
+    "cryillic": "Cyrl",
+    "russian": "Cyrl",
+    "arabic": "Arab",
+    "persian": "Arab",
+    "chinese": "Hani",
+    "georgian": "Geor",
+    "hebrew": "Hebr",
+    "hangul": "Hang",
+    "korean": "Hang",
+    "thai": "Thai",
+    "greek": "Grek",
+    "burmese": "Mymr",
+    "armenian": "Armn",
+}
+_LANG_FIXES = {"russia": "ru", "ukraine": "uk", "belarus": "be", "farsi": "fa", "korea": "ko"}
+
+
+def script_of(text: str, label: str | None = None) -> str | None:
+    """ISO 15924 code of a name: from its letters; the label only when they say nothing."""
+    s = detect_script(text)
+    if s != "Latn":
+        return s
+    if not any(ch.isalpha() for ch in text) and label:
+        return _SCRIPTS.get(label.strip().casefold())
+    return None
+
+
+@lru_cache(maxsize=256)
+def lang_code(label: str | None) -> str | None:
+    """ISO 639-1 code for a language as the UK lists name it (``Persian/Farsi`` -> fa)."""
+    s = clean(label)
+    if not s:
+        return None
+    from rigour.langs import iso_639_alpha2
+
+    for part in re.split(r"[/,;]", s):
+        p = part.strip().casefold()
+        if not p:
+            continue
+        if p in _LANG_FIXES:
+            return _LANG_FIXES[p]
+        code = iso_639_alpha2(p)
+        if code:
+            return str(code)
+    return None
+
+
+# a document number: letters, digits and dashes holding at least three digits
+_DOC_NUMBER = re.compile(r"\b(?=(?:[A-Z-]*\d){3})[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?\b")
+_AFTER_NO = re.compile(
+    r"\b(?:No|Number|Nr)\b\.?\s*:?\s*([A-Za-z]{0,4}[\d/-]*\d[A-Za-z0-9/-]*)", re.I
+)
+_LEADING_NUMBER = re.compile(r"^((?:[A-Z]{1,4}[-/]?)?\d[\d/ -]*[A-Z0-9]?)(?=\s*(?:[(.,;]|$))")
+_DOC_COUNTRY_END = re.compile(
+    r"\s(?:number|no\b|passport|national|diplomatic|identity|id\b|issued|ordinary|"
+    r"official|service|civil|personal|tax|driving)|[,.(:;]",
+    re.I,
+)
+
+
+def number_in(text: str) -> str | None:
+    """The document number in a free-text cell: the token after ``No``/``number``
+    (``Passport No: DM000826``), else a number the cell starts with (``6487 (Egypt)``,
+    ``S/26/3963. Issued …``), else the first token with five or more letters and digits
+    holding three digits or more."""
+    for m in _AFTER_NO.finditer(text):
+        token = m.group(1).strip("-/")
+        if sum(ch.isdigit() for ch in token) >= 3:
+            return token
+    lead = _LEADING_NUMBER.match(text)
+    if lead and sum(ch.isdigit() for ch in lead.group(1)) >= 3:
+        return lead.group(1).strip()
+    for found in _DOC_NUMBER.finditer(text):
+        token = found.group(0)
+        if len(token.replace("-", "")) >= 5:
+            return token
+    return None
+
+
+def doc_country(note: str | None) -> str | None:
+    """The issuing country a note starts with (``India number, issued …``, ``Pakistani.``)."""
+    if not note:
+        return None
+    head = _DOC_COUNTRY_END.split(note, maxsplit=1)[0]
+    words = re.split(r"\s+", re.split(r"\d", head, maxsplit=1)[0].strip(" ()-–"))[:4]
+    while words and words[0]:  # "Kazakhstan BIN - 1704…": the longest leading name
+        code = uk_country_code(" ".join(words))
+        if code:
+            return code
+        words.pop()
+    return None
+
+
+def doc_type(default: str, note: str | None) -> str:
+    """national_id unless the note says it is a tax number."""
+    if note and default == "national_id":
+        low = note.casefold()
+        if "tax" in low or re.search(r"\b(?:tin|inn)\b", low):
+            return "tax_id"
+    return default
+
+
+def paired_documents(
+    numbers: str | None, details: str | None, dtype: str
+) -> tuple[list[Document], list[str]]:
+    """Documents from a numbers cell and its details cell, paired by position."""
+    nums = enumerated(numbers)
+    notes = enumerated(details)
+    out: list[Document] = []
+    unparsed: list[str] = []
+    same = len(nums) == len(notes)
+    for i, num in enumerate(nums):
+        note = notes[i] if same else (notes[0] if len(notes) == 1 else clean(details))
+        if not num:
+            if note:
+                unparsed.append(f"{dtype}: {note}")
+            continue
+        out.append(Document(doc_type(dtype, note), num, doc_country(note), note))
+    if not nums:  # only the details: read numbers from their text
+        return free_text_documents(details, dtype)
+    return out, unparsed
+
+
+def free_text_documents(text: str | None, dtype: str) -> tuple[list[Document], list[str]]:
+    """Documents from a free-text cell (2020 layout): one per numbered part."""
+    out: list[Document] = []
+    unparsed: list[str] = []
+    for part in split_enum(text):
+        num = number_in(part)
+        if num is None:
+            unparsed.append(f"{dtype}: {part}")
+            continue
+        out.append(Document(doc_type(dtype, part), num, doc_country(part), part))
+    return out, unparsed
+
+
+def dedupe_documents(docs: Iterable[Document]) -> list[Document]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in docs:
+        key = (d.type, re.sub(r"[\s-]", "", d.number).upper())
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def dedupe_names(names: Iterable[Name]) -> list[Name]:
+    """Names without repeats; the first spelling wins (so a primary keeps its kind)."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        key = n.full.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out
+
+
+def dedupe_dates(dates: Iterable[PartialDate]) -> list[PartialDate]:
+    seen: set[str] = set()
+    out = []
+    for d in dates:
+        key = d.iso() or d.text
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def dedupe_addresses(addresses: Iterable[Address]) -> list[Address]:
+    seen: set[str] = set()
+    out = []
+    for a in addresses:
+        key = a.full.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+def birth_places(towns: str | None, countries: str | None) -> list[str]:
+    """``town, country`` pairs; numbered towns and countries are paired by position."""
+    ts = split_enum(towns)
+    cs = split_enum(countries)
+    if not ts:
+        return dedupe(cs)
+    if len(cs) == len(ts):
+        return dedupe(
+            f"{t}, {c}" if c.casefold() not in t.casefold() else t
+            for t, c in zip(ts, cs, strict=True)
+        )
+    if len(dedupe(cs)) == 1:
+        c = cs[0]
+        return dedupe(f"{t}, {c}" if c.casefold() not in t.casefold() else t for t in ts)
+    return dedupe([*ts, *cs])
+
+
+def make_address(
+    lines: list[str | None], postal: str | None, country: str | None
+) -> Address | None:
+    """An address from UK address lines 1..6 (line 6 is the town or region before the
+    country), the post code and the country; the values already ``clean``."""
+    parts = [p for p in lines if p]
+    zip_code = postal or None
+    country_text = country or None
+    full = ", ".join(
+        dedupe(
+            [*parts, *([zip_code] if zip_code else []), *([country_text] if country_text else [])]
+        )
+    )
+    if not full:
+        return None
+    street_lines = [p for p in lines[:5] if p]
+    city = (lines[5] or None) if len(lines) > 5 else None
+    return Address(
+        full,
+        street=", ".join(street_lines) or None,
+        city=city,
+        postal_code=zip_code,
+        country=uk_country_code(country_text) if country_text else None,
+    )
+
+
+def person_name(parts: list[str | None]) -> tuple[str | None, dict[str, str]]:
+    """Full name and parts from Name 1..Name 6 (Name 6 the surname, written last); the
+    values already ``clean``."""
+    given = parts[0] if parts else None
+    middle = [p for p in parts[1:5] if p]
+    family = parts[5] if len(parts) > 5 else None
+    full = " ".join(p for p in (given, *middle, family) if p) or None
+    out: dict[str, str] = {}
+    if given:
+        out["given"] = given
+    if middle:
+        out["middle"] = " ".join(middle)
+    if family:
+        out["family"] = family
+    return full, out
+
+
+def measure_key(label: str) -> str:
+    """``AssetFreeze`` / ``Asset freeze`` -> ``asset_freeze``."""
+    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label.strip())
+    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
+
+
+# ================================================================ files
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == b"PK\x03\x04"
+
+
+def _looks_like_ofsi(path: Path) -> bool:
+    """Cheap look at the first rows: the ConList header names ``Group ID`` and ``Name 6``."""
+    try:
+        if path.suffix.lower() == ".zip":
+            return False
+        if _is_zip(path):
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" not in names:
+                    return False
+                for member in (
+                    "xl/sharedStrings.xml",
+                    *sorted(n for n in names if n.startswith("xl/worksheets/")),
+                ):
+                    if member in names:
+                        with zf.open(member) as f:
+                            head = f.read(65536)
+                        if b"Group ID" in head and b"Name 6" in head:
+                            return True
+                return False
+        with path.open("rb") as f:
+            head = f.read(8192)
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
+        return False
+    for line in head.splitlines()[:4]:
+        cells = [c.strip(b' "') for c in line.split(b",")]
+        if b"Group ID" in cells and b"Name 6" in cells:
+            return True
+    return False
+
+
+def _candidates(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    official = find_file(path, *FILE_NAMES)
+    if official is not None:
+        return [official]
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    return [p for p in files if p.suffix.lower() in (".csv", ".xlsx") and _looks_like_ofsi(p)]
+
+
+def sniff(path: Path) -> bool:
+    """True for an OFSI ConList CSV/XLSX (or a folder holding one). Never raises."""
+    try:
+        found = _candidates(path)
+        return len(found) == 1 and _looks_like_ofsi(found[0])
+    except OSError:
+        return False
+
+
+def _locate(path: Path) -> Path:
+    found = _candidates(path)
+    if not found:
+        raise ListFormatError(str(path), "no OFSI Consolidated List file (ConList.csv/.xlsx) found")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise ListFormatError(str(path), f"several OFSI list files ({names}); name one of them")
+    return found[0]
+
+
+# ================================================================ reading
+
+
+@dataclass
+class Table:
+    """The rows of one ConList file, keyed by the canonical column names."""
+
+    file: Path
+    layout: str  # "2020" or "2022"
+    data_date: str | None
+    rows: Iterator[tuple[int, dict[str, str]]]  # (line or sheet row, non-empty cells)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(path: Path, source: str) -> ListData:
+    # Building many small objects triggers the cyclic GC over and over; none of them form
+    # cycles, so pausing it while reading saves a good part of the time.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(path, source)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(path: Path, source: str) -> ListData:
+    file = _locate(path)
+    tab = table(file)
+    groups = group_records(tab)
+    entities: list[Entity] = []
+    warnings = tab.warnings
+    for gid, (lines, record) in groups.items():
+        where = f"{file.name} line {lines[0]}"
+        try:
+            entity = to_entity(record, source, warnings=warnings, where=where)
+        except _RecordError as exc:
+            raise ListFormatError(
+                str(file), str(exc), line=lines[0], element=f"Group ID {gid}"
+            ) from exc
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise ListFormatError(
+                str(file), f"cannot map record ({exc!r})", line=lines[0], element=f"Group ID {gid}"
+            ) from exc
+        entities.append(entity)
+    if not entities:
+        raise ListFormatError(str(file), "the list holds no rows")
+    return ListData(
+        source=source,
+        format=FORMAT,
+        entities=entities,
+        data_date=tab.data_date,
+        files=[file.name],
+        warnings=warnings,
+    )
+
+
+def table(file: Path) -> Table:
+    """The file's rows: XLSX by its zip signature, CSV otherwise."""
+    try:
+        is_zip = _is_zip(file)
+    except OSError as exc:
+        raise ListFormatError(str(file), f"cannot read file: {exc.strerror or exc}") from exc
+    if is_zip and file.suffix.lower() != ".zip":
+        return _table(file, xlsx_rows(file), sheet=True)
+    data = read_bytes(file)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ListFormatError(str(file), "a legacy Excel .xls file; save it as .xlsx or .csv")
+    text = decode(data, file, ("utf-8-sig", "cp1252"))
+    if "\x00" in text:
+        raise ListFormatError(str(file), "not a text CSV file (it holds NUL bytes)")
+    return _table(file, csv_rows(text, file), sheet=False, ends_cleanly=text.endswith(("\n", "\r")))
+
+
+def _table(
+    file: Path,
+    rows: Iterator[tuple[int, list[str]]] | Iterator[tuple[int, list[str | None]]],
+    *,
+    sheet: bool,
+    ends_cleanly: bool = True,
+) -> Table:
+    """Find the preface and header in the first rows, check the columns, and map the
+    data rows to dicts of their non-empty cells."""
+    data_date: str | None = None
+    header: list[str | None] | None = None
+    header_line = 0
+    for line, row in rows:
+        cells = [clean(c) for c in row]
+        first = (cells[0] or "").casefold() if cells else ""
+        if first == "last updated" and len(cells) > 1:
+            stamp = cells[1]
+            if sheet and stamp and stamp.isdigit():
+                stamp = _excel_date(stamp)
+            data_date = uk_iso_date(stamp)
+        elif any(c and c.casefold() == "group id" for c in cells):
+            header, header_line = cells, line
+            break
+        if line >= 5:
+            break
+    if header is None:
+        raise ListFormatError(
+            str(file),
+            "no ConList header row (Name 6 … Group ID) in the first rows; "
+            "not an OFSI Consolidated List",
+            line=1,
+        )
+    columns: list[str | None] = []
+    warnings: list[str] = []
+    for h in header:
+        name = _KNOWN.get(h.casefold()) if h else None
+        if h and name is None:
+            warnings.append(f"{file.name} line {header_line}: unknown column {h!r} ignored")
+        columns.append(name)
+    present = {c for c in columns if c}
+    layout = "2022" if "Name Non-Latin Script" in present else "2020"
+    missing = [c for c in (LAYOUT_2022 if layout == "2022" else LAYOUT_2020) if c not in present]
+    if missing:
+        raise ListFormatError(
+            str(file),
+            f"header lacks the column(s) {', '.join(missing)} of the {layout} ConList layout",
+            line=header_line,
+        )
+    body = _data_rows(file, rows, columns, warnings, sheet=sheet, ends_cleanly=ends_cleanly)
+    return Table(file, layout, data_date, body, warnings)
+
+
+def _data_rows(
+    file: Path,
+    rows: Iterator[tuple[int, list[str]]] | Iterator[tuple[int, list[str | None]]],
+    columns: list[str | None],
+    warnings: list[str],
+    *,
+    sheet: bool,
+    ends_cleanly: bool,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    width = len(columns)
+    where = "row" if sheet else "line"
+    last_line = 0
+    for line, row in rows:
+        if not any(c and not c.isspace() for c in row):
+            continue  # blank line / row
+        last_line = line
+        if len(row) != width:
+            extra = len(row) > width and any(c and not c.isspace() for c in row[width:])
+            if extra and sheet:
+                warnings.append(f"{file.name} {where} {line}: cells beyond the header ignored")
+            elif extra or (len(row) < width and not sheet):
+                # a sheet leaves out trailing empty cells; a CSV row has every field
+                raise ListFormatError(
+                    str(file),
+                    f"row has {len(row)} fields, the header {width} (truncated or malformed)",
+                    line=line,
+                )
+        out: dict[str, str] = {}
+        for col, value in zip(columns, row, strict=False):
+            if col and value:
+                v = tidy(value)
+                if v and v != "-":
+                    if sheet and col in _DATE_COLUMNS and v.isdigit() and len(v) == 5:
+                        v = _excel_date(v)  # a date typed as a date in the sheet
+                    out[col] = v
+        yield line, out
+    if last_line and not ends_cleanly:
+        # the official file ends with a line break: a last row without one may be cut
+        warnings.append(
+            f"{file.name} line {last_line}: the file does not end with a line break; "
+            "this last row may be cut short"
+        )
+
+
+def _excel_date(serial: str) -> str:
+    """``dd/mm/yyyy`` for an Excel date serial number (1900 date system)."""
+    return (date(1899, 12, 30) + timedelta(days=int(serial))).strftime("%d/%m/%Y")
+
+
+def group_records(tab: Table) -> dict[str, tuple[list[int], dict[str, Any]]]:
+    """Group ID -> (lines, record): the rows of one designation gathered into one record."""
+    rows_by_id: dict[str, tuple[list[int], list[dict[str, str]]]] = {}
+    for line, row in tab.rows:
+        gid = row.get("Group ID")
+        if not gid:
+            raise ListFormatError(str(tab.file), "row has no Group ID", line=line)
+        if gid.endswith(".0") and gid[:-2].isdigit():  # a number cell in a spreadsheet
+            gid = gid[:-2]
+            row["Group ID"] = gid
+        if not any(row.get(c) for c in NAME_COLUMNS) and not row.get("Name Non-Latin Script"):
+            raise ListFormatError(
+                str(tab.file),
+                f"row of Group ID {gid} has no name (Name 1 … Name 6 empty)",
+                line=line,
+            )
+        entry = rows_by_id.get(gid)
+        if entry is None:
+            rows_by_id[gid] = ([line], [row])
+        else:
+            entry[0].append(line)
+            entry[1].append(row)
+    return {gid: (lines, group_record(rows)) for gid, (lines, rows) in rows_by_id.items()}
+
+
+def group_record(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """One record for a designation's rows: the cells equal on every row once, then under
+    ``rows`` what differs from row to row (each distinct combination once)."""
+    first = rows[0]
+    common = {k: v for k, v in first.items() if all(r.get(k) == v for r in rows[1:])}
+    record: dict[str, Any] = dict(common)
+    varying = []
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    for r in rows:
+        rest = tuple((k, v) for k, v in r.items() if k not in common)
+        if rest and rest not in seen:
+            seen.add(rest)
+            varying.append(dict(rest))
+    if varying:
+        record["rows"] = varying
+    return record
+
+
+# ---------------------------------------------------------------- CSV and XLSX rows
+
+
+def xlsx_rows(file: Path) -> Iterator[tuple[int, list[str | None]]]:
+    """(sheet row number, cell values) of the ``Data`` sheet (or the first), streamed."""
+    try:
+        zf = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise ListFormatError(str(file), f"not a readable XLSX (zip) file ({exc})") from exc
+    with zf:
+        sheet, member = _sheet_member(zf, file)
+        strings = _shared_strings(zf, file)
+        try:
+            f = zf.open(member)
+        except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+            raise ListFormatError(str(file), f"cannot open sheet {sheet!r} ({exc})") from exc
+        with f:
+            yield from _sheet_rows(f, strings, file, sheet)
+
+
+def _zip_xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
+    try:
+        data = zf.read(member)
+    except KeyError as exc:
+        raise ListFormatError(str(file), f"XLSX part {member} is missing") from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+        raise ListFormatError(str(file), f"XLSX part {member} is damaged ({exc})") from exc
+    return parse_xml(Path(f"{file}!{member}"), data)
+
+
+def _sheet_member(zf: zipfile.ZipFile, file: Path) -> tuple[str, str]:
+    """The sheet named ``Data`` (else the first sheet) and its part name in the zip."""
+    book = _zip_xml(zf, "xl/workbook.xml", file)
+    sheets = [s for s in book.iter() if local(s.tag) == "sheet"]
+    if not sheets:
+        raise ListFormatError(str(file), "the workbook has no sheet")
+    chosen = next(
+        (s for s in sheets if (s.get("name") or "").strip().casefold() == "data"), sheets[0]
+    )
+    name = chosen.get("name") or "?"
+    rid = next((v for k, v in chosen.attrib.items() if local(k) == "id"), None)
+    target = None
+    if rid and "xl/_rels/workbook.xml.rels" in zf.namelist():
+        rels = _zip_xml(zf, "xl/_rels/workbook.xml.rels", file)
+        for rel in rels:
+            if rel.get("Id") == rid:
+                target = rel.get("Target")
+    if not target:
+        target = f"worksheets/sheet{sheets.index(chosen) + 1}.xml"
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return name, member
+
+
+def _shared_strings(zf: zipfile.ZipFile, file: Path) -> list[str]:
+    if "xl/sharedStrings.xml" not in zf.namelist():
+        return []
+    root = _zip_xml(zf, "xl/sharedStrings.xml", file)
+    out = []
+    for si in root:
+        if len(si) == 1 and local(si[0].tag) == "t":
+            out.append(si[0].text or "")
+        else:
+            out.append(_run_text(si))
+    return out
+
+
+def _run_text(el: etree._Element) -> str:
+    """The text of a string item: its ``t``, or the ``t`` of each rich-text run ``r``
+    (phonetic guides, ``rPh``, are not part of the value)."""
+    out = []
+    for child in el:
+        tag = local(child.tag)
+        if tag == "t":
+            out.append(child.text or "")
+        elif tag == "r":
+            out.extend(t.text or "" for t in child if local(t.tag) == "t")
+    return "".join(out)
+
+
+_COL_CACHE: dict[str, int] = {}
+
+
+def _col_index(ref: str) -> int:
+    """0-based column of a cell reference (``AB12`` -> 27); -1 if it has no letters."""
+    letters = ref.rstrip("0123456789")
+    idx = _COL_CACHE.get(letters)
+    if idx is None:
+        idx = 0
+        for ch in letters.upper():
+            if not "A" <= ch <= "Z":
+                return -1
+            idx = idx * 26 + ord(ch) - 64
+        idx -= 1
+        if len(_COL_CACHE) < 4096:
+            _COL_CACHE[letters] = idx
+    return idx
+
+
+def _cell_text(c: etree._Element, kind: str | None, strings: list[str]) -> str | None:
+    """The value of a cell that is not a plain shared string (those take a fast path)."""
+    if kind == "inlineStr":
+        return "".join(_run_text(x) for x in c if local(x.tag) == "is")
+    v = None
+    for child in c:
+        if local(child.tag) == "v":
+            v = child.text
+            break
+    if v is None:
+        return None
+    if kind == "s":
+        return strings[int(v)]
+    if kind in ("str", "e"):
+        return v if kind == "str" else None
+    if kind == "b":
+        return "TRUE" if v.strip() == "1" else "FALSE"
+    # a number: integral values without ".0"
+    try:
+        num = float(v)
+    except ValueError:
+        return v
+    return str(int(num)) if num.is_integer() and abs(num) < 1e15 else v
+
+
+def _sheet_rows(
+    f: IO[bytes], strings: list[str], file: Path, sheet: str
+) -> Iterator[tuple[int, list[str | None]]]:
+    last_row = 0
+    it = etree.iterparse(
+        f, events=("end",), tag="{*}row", huge_tree=True, resolve_entities=False, no_network=True
+    )
+    c_tag = v_tag = ""
+    try:
+        for _event, row in it:
+            if not c_tag:  # the sheet's namespace, so cells are matched without local()
+                ns = row.tag[: row.tag.index("}") + 1] if row.tag.startswith("{") else ""
+                c_tag, v_tag = ns + "c", ns + "v"
+            r = row.get("r")
+            rownum = int(r) if r and r.isdigit() else last_row + 1
+            values: list[str | None] = []
+            col = -1
+            for c in row:
+                if c.tag != c_tag:
+                    continue
+                ref = c.get("r")
+                col = _col_index(ref) if ref else col + 1
+                if col < 0:
+                    raise ListFormatError(
+                        str(file),
+                        f"bad cell reference {ref!r}",
+                        line=rownum,
+                        element=f"sheet {sheet!r}",
+                    )
+                kind = c.get("t")
+                if kind == "s" and len(c) == 1 and c[0].tag == v_tag:
+                    text: str | None = strings[int(c[0].text or "")]
+                else:
+                    text = _cell_text(c, kind, strings)
+                if text is None:
+                    continue
+                if len(values) <= col:
+                    values.extend([None] * (col + 1 - len(values)))
+                values[col] = text
+            last_row = rownum
+            row.clear()
+            parent = row.getparent()
+            if parent is not None:
+                while row.getprevious() is not None:
+                    del parent[0]
+            yield rownum, values
+    except etree.XMLSyntaxError as exc:
+        raise ListFormatError(
+            str(file),
+            f"damaged sheet XML after row {last_row} ({exc.msg or exc})",
+            element=f"sheet {sheet!r}",
+        ) from exc
+    except IndexError as exc:  # a shared-string index past the table
+        raise ListFormatError(
+            str(file), "cell refers to a missing shared string", line=last_row + 1
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
+        raise ListFormatError(
+            str(file), f"sheet {sheet!r} is damaged after row {last_row} ({exc})"
+        ) from exc
+
+
+# ---------------------------------------------------------------- mapping
+
+
+class _Rows:
+    """A record's rows again: the cells common to all rows and each row's own."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.base = {k: v for k, v in record.items() if k != "rows" and isinstance(v, str)}
+        varying = record.get("rows")
+        self.varying = (
+            [r for r in varying if isinstance(r, dict)] if isinstance(varying, list) else []
+        )
+        self.varied = {k for r in self.varying for k in r}
+
+    def values(self, col: str) -> list[str]:
+        """The distinct non-empty values of a column, in row order."""
+        if col not in self.varied:
+            v = self.base.get(col)
+            return [v] if v else []
+        return dedupe(v for r in self.varying if (v := r.get(col)))
+
+    def distinct(self, cols: tuple[str, ...]) -> list[tuple[str | None, ...]]:
+        """The distinct combinations of some columns, in row order (rows repeat a name
+        once per birth date and address variant, so this is much shorter than the rows)."""
+        base = self.base
+        if not self.varied.intersection(cols) or not self.varying:
+            return [tuple(base.get(c) for c in cols)]
+        return list(
+            dict.fromkeys(
+                tuple(r.get(c) if c in r else base.get(c) for c in cols) for r in self.varying
+            )
+        )
+
+
+_NAME_ROW = (
+    *NAME_COLUMNS,
+    "Title",
+    "Alias Type",
+    "Alias Quality",
+    "Name Non-Latin Script",
+    "Non-Latin Script Type",
+    "Non-Latin Script Language",
+)
+_DOCUMENT_COLUMNS = (
+    "Passport Number",
+    "Passport Details",
+    "National Identification Number",
+    "National Identification Details",
+    "NI Number",
+)
+
+
+def to_entity(
+    record: dict[str, Any],
+    source: str,
+    *,
+    warnings: list[str] | None = None,
+    where: str = "",
+) -> Entity:
+    """Map one designation (``group_record`` of its rows) to an Entity."""
+    gid = record.get("Group ID")
+    native = tidy(gid) if isinstance(gid, str) else None
+    if not native:
+        raise _RecordError("record has no Group ID")
+    rows = _Rows(record)
+    note: Callable[[str], None] = warnings.append if warnings is not None else _ignore
+    place = f"{where} (Group ID {native})" if where else f"Group ID {native}"
+
+    kinds = rows.values("Group Type")
+    etype = (
+        _GROUP_TYPES.get(kinds[0].casefold(), EntityType.UNKNOWN) if kinds else EntityType.UNKNOWN
+    )
+    unparsed: list[str] = []
+    if kinds and etype is EntityType.UNKNOWN:
+        unparsed.append(f"group type {kinds[0]}")
+    if len(kinds) > 1:
+        note(f"{place}: rows disagree on Group Type ({', '.join(kinds)}); used {kinds[0]}")
+
+    names, titles = _names(rows, place, note, unparsed, person=etype is EntityType.PERSON)
+    if not names:
+        raise _RecordError(f"Group ID {native} has no name")
+    titles.extend(t for v in rows.values("Position") for t in split_enum(v))
+
+    birth_dates: list[PartialDate] = []
+    for value in rows.values("DOB"):
+        for part in split_enum(value):
+            d = uk_date(part)
+            if d is None:
+                unparsed.append(f"date of birth {part}")
+            else:
+                birth_dates.append(d)
+    places: list[str] = []
+    for town, country in rows.distinct(("Town of Birth", "Country of Birth")):
+        places.extend(birth_places(town, country))
+    nationalities = dedupe(c for v in rows.values("Nationality") for c in uk_countries(v))
+
+    documents: list[Document] = []
+    for num, details, id_num, id_details, ni in rows.distinct(_DOCUMENT_COLUMNS):
+        found = [
+            paired_documents(num, details, "passport")
+            if num
+            else free_text_documents(details, "passport"),
+            paired_documents(id_num, id_details, "national_id")
+            if id_num or id_details
+            else free_text_documents(ni, "national_id"),
+        ]
+        for docs, left in found:
+            documents.extend(docs)
+            unparsed.extend(left)
+
+    addresses: list[Address] = []
+    for values in rows.distinct((*ADDRESS_LINES, "Post/Zip Code", "Country")):
+        a = make_address(list(values[:6]), values[6], values[7])
+        if a is not None:
+            addresses.append(a)
+    addresses = dedupe_addresses(addresses)
+
+    programs = [Program(code, AUTHORITY) for code in rows.values("Regime")]
+    listed = [d for d in (uk_iso_date(v) for v in rows.values("Listed On")) if d]
+    updated = [d for d in (uk_iso_date(v) for v in rows.values("Last Updated")) if d]
+    attributes: dict[str, list[str]] = {}
+    designated = [
+        d for d in (uk_iso_date(v) for v in rows.values("UK Sanctions List Date Designated")) if d
+    ]
+    if designated:
+        attributes["uk_designated_on"] = sorted(designated)
+
+    remarks_list = rows.values("Other Information")
+    info = other_information(remarks_list)
+    for key, texts in info.attributes.items():
+        attributes.setdefault(key, []).extend(texts)
+    documents.extend(info.documents)
+    measures = [] if etype is EntityType.VESSEL else ["asset_freeze"]
+    if info.measures:
+        measures = dedupe(["asset_freeze", *info.measures])
+
+    for key in list(attributes):
+        attributes[key] = dedupe(attributes[key])
+    return Entity(
+        id=f"{source}:{native}",
+        source=source,
+        native_id=native,
+        type=etype,
+        name=names[0].full,
+        names=names,
+        birth_dates=dedupe_dates(birth_dates),
+        birth_places=dedupe(places),
+        nationalities=nationalities,
+        countries=dedupe(a.country for a in addresses if a.country),
+        gender=info.gender,
+        documents=dedupe_documents(documents),
+        addresses=addresses,
+        programs=programs,
+        measures=measures,
+        titles=dedupe(titles),
+        listed_on=min(listed) if listed else None,
+        amended_on=max(updated) if updated else None,
+        links=dedupe(info.links),
+        attributes=attributes,
+        remarks="\n".join(remarks_list) or None,
+        unparsed=dedupe(unparsed),
+        raw=record,
+    )
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+def _names(
+    rows: _Rows,
+    place: str,
+    note: Callable[[str], None],
+    unparsed: list[str],
+    *,
+    person: bool,
+) -> tuple[list[Name], list[str]]:
+    """All names (the primary first) and the titles written beside them. Name parts are
+    kept for individuals only (an entity's name is all in Name 6)."""
+    primary: Name | None = None
+    others: list[Name] = []
+    titles: list[str] = []
+    for values in rows.distinct(_NAME_ROW):
+        r = dict(zip(_NAME_ROW, values, strict=True))
+        full, parts = person_name(list(values[:6]))
+        title = r.get("Title")
+        if title:
+            titles.extend(t for v in split_enum(title) for t in re.split(r"\s*/\s*", v) if t)
+        if full:
+            if not person:
+                parts = {}
+            elif title:
+                parts["title"] = title
+            alias = (r.get("Alias Type") or "").casefold()
+            kind = _ALIAS_TYPES.get(alias)
+            if kind is None:
+                kind = NameKind.AKA
+                if alias:
+                    unparsed.append(f"alias type {r.get('Alias Type')}")
+            strength = _QUALITY.get((r.get("Alias Quality") or "").casefold())
+            name = Name(full, kind, strength, script_of(full), parts=parts)
+            if kind is NameKind.PRIMARY:
+                if primary is None:
+                    primary = name
+                elif full.casefold() != primary.full.casefold():
+                    name.kind = NameKind.VARIATION
+                    others.append(name)
+            else:
+                others.append(name)
+        original = r.get("Name Non-Latin Script")
+        if original:
+            script = script_of(original, r.get("Non-Latin Script Type"))
+            lang = lang_code(r.get("Non-Latin Script Language"))
+            kind = NameKind.ORIGINAL_SCRIPT if script else NameKind.AKA
+            others.append(Name(original, kind, script=script, lang=lang))
+    if primary is None:
+        latin = [n for n in others if n.kind is not NameKind.ORIGINAL_SCRIPT] or others
+        if not latin:
+            return [], titles
+        primary = latin[0]
+        others.remove(primary)
+        note(f"{place}: no primary name row; {primary.full!r} taken as the primary name")
+        primary = Name(
+            primary.full,
+            NameKind.PRIMARY,
+            primary.strength,
+            primary.script,
+            primary.lang,
+            primary.parts,
+        )
+    return dedupe_names([primary, *others]), titles
+
+
+# ---------------------------------------------------------------- Other Information
+
+_LABELS = {
+    "uk sanctions list ref": "uk_sanctions_list_ref",
+    "uk statement of reasons": "statement_of_reasons",
+    "un ref": "un_reference_number",
+    "gender": "gender",
+    "phone number": "phone",
+    "tel": "phone",
+    "fax": "fax",
+    "email address": "email",
+    "website": "website",
+    "type of entity": "entity_type",
+    "parent company": "parent_company",
+    "subsidiaries": "subsidiary",
+    "business reg no": "registration",
+    "imo number": "imo",
+    "flag of ship": "flag",
+    "previous flags": "previous_flag",
+    "type of ship": "vessel_type",
+    "tonnage of ship": "tonnage",
+    "length of ship": "length",
+    "year built": "year_built",
+    "current owners": "owner",
+}
+_LABEL = re.compile(
+    r"\((" + "|".join(re.escape(k) for k in sorted(_LABELS, key=len, reverse=True)) + r")\)\s*:",
+    re.I,
+)
+_UK_REF = r"[A-Z]{2,4}\d{3,5}"
+_UK_REF_RUN = re.compile(rf"^\s*({_UK_REF}(?:\s*(?:,|&|/|\band\b)\s*{_UK_REF})*)\.?(?:\s|$)")
+_UN_REF = r"[A-Z]{1,3}[a-z]?\.\s?(?:[A-Z]\.)?\d{2,3}(?:\.\d{2})?"
+_UN_REF_RUN = re.compile(rf"^\s*({_UN_REF}(?:\s*(?:,|&|/|\band\b)\s*{_UN_REF})*)\.?(?:\s|$)")
+_FIRST_TOKEN = re.compile(r"^\s*([^\s]+?)[.,;]?(?:\s|$)")
+_EXTRA_MEASURES = re.compile(
+    r"Financial sanctions imposed in addition to an asset freeze:\s*([^.]+)", re.I
+)
+_UN_REF_TEXT = re.compile(
+    r"\bUN\s*Ref(?:erence)?(?:\s*(?:No|Number)\.?)?\s*[.:]?\s*([A-Z]{1,4}[a-z]?\.(?:[A-Z]\.)?\d{2,3}(?:\.\d{2})?)",
+)
+_IMO_TEXT = re.compile(r"\bIMO(?:\s*(?:number|no\.?))?\s*[:.]?\s*(\d{7})\b", re.I)
+_MMSI_TEXT = re.compile(r"\bMMSI(?:\s*(?:number|no\.?))?\s*[:.]?\s*(\d{9})\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass
+class OtherInfo:
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    gender: str | None = None
+
+
+def other_information(texts: list[str]) -> OtherInfo:
+    """The labelled parts of ``Other Information`` and the identifiers in its free text."""
+    out = OtherInfo()
+    attrs = out.attributes
+    for text in texts:
+        pieces = _LABEL.split(text)
+        free = [pieces[0]]
+        for i in range(1, len(pieces) - 1, 2):
+            key = _LABELS[pieces[i].casefold()]
+            value = pieces[i + 1].strip()
+            if key in ("uk_sanctions_list_ref", "un_reference_number"):
+                pattern = _UK_REF_RUN if key == "uk_sanctions_list_ref" else _UN_REF_RUN
+                m = pattern.match(value) or _FIRST_TOKEN.match(value)
+                if m:
+                    refs = re.split(r"\s*(?:,|&|/|\band\b)\s*", m.group(1))
+                    attrs.setdefault(key, []).extend(
+                        r.rstrip(".,;").replace(" ", "") for r in refs if r
+                    )
+                    free.append(value[m.end() :])
+                continue
+            if key == "statement_of_reasons":
+                continue  # prose: it stays in the remarks (not copied a third time)
+            if key == "gender":
+                g = value.split()[0].strip(".,;").casefold() if value.split() else ""
+                if g in ("male", "female"):
+                    out.gender = g
+                continue
+            values = split_enum(value)
+            if key == "registration":
+                for v in values:
+                    num = number_in(v) or v
+                    out.documents.append(Document("registration", num, doc_country(v), v))
+                continue
+            if key == "imo":
+                for v in values:
+                    num = re.sub(r"^IMO\s*", "", v, flags=re.I)
+                    out.documents.append(Document("imo", num))
+                continue
+            if key in ("website", "email"):
+                for v in values:
+                    attrs.setdefault("email" if _EMAIL.fullmatch(v) else key, []).append(v)
+                continue
+            attrs.setdefault(key, []).extend(values)
+            if key in ("parent_company", "subsidiary", "owner"):
+                out.links.extend(values)
+        body = " ".join(free)
+        for m in _EXTRA_MEASURES.finditer(body):
+            for x in re.split(r",|;|\band\b", m.group(1)):
+                key = measure_key(re.sub(r"\betc\b\.?", "", x))
+                if key:
+                    out.measures.append(key)
+        if "un_reference_number" not in attrs:
+            refs = [m.group(1) for m in _UN_REF_TEXT.finditer(body)]
+            if refs:
+                attrs["un_reference_number"] = dedupe(refs)
+        for m in _IMO_TEXT.finditer(body):
+            out.documents.append(Document("imo", m.group(1)))
+        for m in _MMSI_TEXT.finditer(body):
+            out.documents.append(Document("mmsi", m.group(1)))
+    return out
