@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -57,7 +57,7 @@ class _Commands(click.Group):
     HTTP service, monitoring) imported only when called: startup stays fast and those
     modules may import this one."""
 
-    lazy = {
+    lazy: ClassVar[dict[str, str]] = {
         "keys": "watchlist.api.commands:keys",
         "serve": "watchlist.api.commands:serve",
     }
