@@ -22,6 +22,7 @@ from watchlist.sources import SOURCES, gc_paused, read_list
 from watchlist.sources.fetch import download, fetch_url
 from watchlist.store import ListStore, VersionInfo
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
@@ -214,6 +215,10 @@ def update_history(
             started = time.perf_counter()
             try:
                 data = read_list(path, name)
+                if data.data_date is None and _ISO_DAY.match(path.name):
+                    # The file carries no date; the mirror's folder is named for it.
+                    data.data_date = path.name
+                    data.warnings.append(f"{path}: data date taken from the folder name")
                 result = store_list(
                     store,
                     data,
