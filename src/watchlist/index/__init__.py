@@ -16,6 +16,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
 
 from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
@@ -70,7 +74,8 @@ class ScreeningIndex:
                 if len(s) >= 2:
                     skeletons[s].append(i)
         self._postings = dict(postings)
-        self._big = {k: frozenset(v) for k, v in self._postings.items() if len(v) > BIG_POSTINGS}
+        self._np = {k: np.array(v, dtype=np.int32) for k, v in self._postings.items()}
+        self._np_skeletons = {k: np.array(v, dtype=np.int32) for k, v in skeletons.items()}
         self._skeletons = dict(skeletons)
         neighbours: dict[str, list[str]] = defaultdict(list)
         for k in self._postings:
@@ -131,6 +136,50 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
+    def _accumulate(self, form: NameForm) -> tuple[Any, Any]:
+        """(name positions, retrieval scores) for one query form, in numpy arrays.
+
+        Each query token adds its weight times the credit of its best key variant to every
+        name holding that variant. Rare tokens go first: common ones (MUHAMMAD) only add to
+        names already found, unless nothing rarer found any.
+        """
+        per_token = []
+        for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
+            arrays = [(self._np[k], credit) for k, credit in self._key_variants(key)]
+            if form.abjad and len(skel) >= 2 and skel in self._np_skeletons:
+                arrays.append((self._np_skeletons[skel], 0.9))
+            if arrays:
+                per_token.append((sum(len(a) for a, _ in arrays), arrays, w))
+        per_token.sort(key=lambda t: t[0])
+        ids_parts: list[Any] = []
+        w_parts: list[Any] = []
+        common = []
+        for size, arrays, w in per_token:
+            if size > BIG_POSTINGS and ids_parts:
+                common.append((arrays, w))
+                continue
+            if len(arrays) == 1:
+                ids = arrays[0][0]
+                ws = np.full(len(ids), w * arrays[0][1], dtype=np.float32)
+            else:
+                ids = np.concatenate([a for a, _ in arrays])
+                credit = np.concatenate([np.full(len(a), c, dtype=np.float32) for a, c in arrays])
+                order = np.argsort(-credit, kind="stable")  # best credit first, kept by unique
+                ids, first = np.unique(ids[order], return_index=True)
+                ws = credit[order][first] * w
+            ids_parts.append(ids)
+            w_parts.append(ws)
+        if not ids_parts:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        uniq, inverse = np.unique(np.concatenate(ids_parts), return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(w_parts)).astype(np.float32)
+        for arrays, w in common:
+            bonus = np.zeros(len(uniq), dtype=np.float32)
+            for a, credit in arrays:
+                np.maximum(bonus, np.isin(uniq, a, assume_unique=True) * np.float32(credit), out=bonus)
+            scores += w * bonus
+        return uniq, scores
+
     def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, list[int]]]:
         """(position in ``names``, the query forms worth comparing with it), best first.
 
@@ -138,48 +187,27 @@ class ScreeningIndex:
         ICAO, scholarly) is compared with each of them: the best retrieval credit does
         not always belong to the best-scoring rendering.
         """
-        found: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for fi, form in enumerate(forms):
-            acc: dict[int, float] = defaultdict(float)
-            per_token = []
-            for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
-                variants = self._key_variants(key)
-                size = sum(len(self._postings[k]) for k, _ in variants)
-                per_token.append((size, variants, skel, w))
-            # Rare tokens first: they find the candidates; common ones (MUHAMMAD) then only
-            # add to names already found, unless nothing rarer found any.
-            per_token.sort(key=lambda t: t[0])
-            for size, variants, skel, w in per_token:
-                if acc and size > BIG_POSTINGS:
-                    for k, credit in variants:
-                        members = self._big.get(k)
-                        if members is None:
-                            members = frozenset(self._postings[k])
-                        for nid in acc:
-                            if nid in members:
-                                acc[nid] += w * credit
-                    continue
-                hits: dict[int, float] = {}
-                for k, credit in variants:
-                    for nid in self._postings[k]:
-                        if hits.get(nid, 0.0) < credit:
-                            hits[nid] = credit
-                if form.abjad and len(skel) >= 2:
-                    for nid in self._skeletons.get(skel, ()):
-                        if hits.get(nid, 0.0) < 0.9:
-                            hits[nid] = 0.9
-                for nid, credit in hits.items():
-                    acc[nid] += w * credit
-            for nid, v in acc.items():
-                found[nid].append((v, fi))
-        if not found:
+        accs: list[dict[int, float]] = []
+        for form in forms:
+            ids, scores = self._accumulate(form)
+            if len(ids) > max_names * 2:
+                keep = np.argpartition(-scores, max_names * 2)[: max_names * 2]
+                ids, scores = ids[keep], scores[keep]
+            accs.append(dict(zip(ids.tolist(), scores.tolist(), strict=True)))
+        best = accs[0] if accs else {}
+        if len(accs) > 1:
+            best = dict(best)
+            for acc in accs[1:]:
+                for nid, v in acc.items():
+                    if v > best.get(nid, 0.0):
+                        best[nid] = v
+        if not best:
             return []
-        best = {nid: max(v for v, _ in per) for nid, per in found.items()}
-        top = heapq.nlargest(max_names, best.items(), key=lambda kv: kv[1])
+        top = heapq.nlargest(max_names, best.items(), key=itemgetter(1))
         # Names that share far less of the query than the best one cannot score near it.
         cut = top[0][1] * 0.4
         return [
-            (nid, [fi for v, fi in found[nid] if v >= 0.8 * b])
+            (nid, [fi for fi, acc in enumerate(accs) if acc.get(nid, 0.0) >= 0.8 * b])
             for nid, b in top
             if b >= cut
         ]

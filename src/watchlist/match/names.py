@@ -224,8 +224,33 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
         num += s * (2 * min(wq, wc) if how == "initial" else wq + wc)
         if s >= 0.8 and wq >= 0.5:
             strong += 1
-    # Words written together on one side and apart on the other (PUBLIOELIECER,
-    # NOOR MUHAMMAD / NOORMUHAMMAD): a leftover word against two adjacent leftovers.
+    left_q = [i for i in range(n) if not used_q[i]]
+    left_c = [j for j in range(m) if not used_c[j]]
+    if (left_q and len(left_c) >= 2) or (left_c and len(left_q) >= 2):
+        num, strong = _join_split(q, c, used_q, used_c, pairs, num, strong)
+        left_q = [i for i in range(n) if not used_q[i]]
+        left_c = [j for j in range(m) if not used_c[j]]
+    forgiving = strong >= 2
+    extra_q = EXTRA_QUERY_COST if forgiving else 1.0
+    extra_c = EXTRA_CANDIDATE_COST if forgiving else 1.0
+    lq = sorted((qw[i] for i in left_q), reverse=True)
+    lc = sorted((cw[j] for j in left_c), reverse=True)
+    # Words left over on both sides are different names (JOSE vs ALVARO under the same
+    # surnames): a contradiction, counted in full. Only words one side has and the other
+    # has nothing to set against (a patronymic, a second given name) are omissions.
+    conflicts = min(sum(1 for w in lq if w >= 0.5), sum(1 for w in lc if w >= 0.5))
+    den = sum(qw) + sum(cw) - sum(lq) - sum(lc)
+    den += sum(lq[:conflicts]) + sum(lc[:conflicts])
+    den += extra_q * sum(lq[conflicts:]) + extra_c * sum(lc[conflicts:])
+    return (min(1.0, num / den) if den else 0.0), pairs
+
+
+def _join_split(
+    q: NameForm, c: NameForm, used_q: list[bool], used_c: list[bool], pairs: Alignment, num: float, strong: int
+) -> tuple[float, int]:
+    """Words written together on one side and apart on the other (PUBLIOELIECER,
+    NOOR MUHAMMAD / NOORMUHAMMAD): a leftover word against two adjacent leftovers."""
+    qw, cw = q.weights, c.weights
     for a_toks, b_toks, used_a, used_b, a_is_q in (
         (q.tokens, c.tokens, used_q, used_c, True),
         (c.tokens, q.tokens, used_c, used_q, False),
@@ -250,20 +275,7 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
                 num += sim * (w_a + w_b)
                 strong += 1
                 break
-    forgiving = strong >= 2
-    extra_q = EXTRA_QUERY_COST if forgiving else 1.0
-    extra_c = EXTRA_CANDIDATE_COST if forgiving else 1.0
-    den = 0.0
-    left_q = sorted((qw[i] for i in range(n) if not used_q[i]), reverse=True)
-    left_c = sorted((cw[j] for j in range(m) if not used_c[j]), reverse=True)
-    # Words left over on both sides are different names (JOSE vs ALVARO under the same
-    # surnames): a contradiction, counted in full. Only words one side has and the other
-    # has nothing to set against (a patronymic, a second given name) are omissions.
-    conflicts = min(sum(1 for w in left_q if w >= 0.5), sum(1 for w in left_c if w >= 0.5))
-    den += sum(qw[i] for i in range(n) if used_q[i]) + sum(cw[j] for j in range(m) if used_c[j])
-    den += sum(left_q[:conflicts]) + sum(left_c[:conflicts])
-    den += extra_q * sum(left_q[conflicts:]) + extra_c * sum(left_c[conflicts:])
-    return (min(1.0, num / den) if den else 0.0), pairs
+    return num, strong
 
 
 def explain_alignment(q: NameForm, c: NameForm, score: float, pairs: Alignment) -> NameMatch:
