@@ -120,17 +120,31 @@ def _print_load(r: Any) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1)
-@click.option("--mirror", help="Folder or URL holding a copy of each source (env WATCHLIST_MIRROR).")
+@click.option(
+    "--mirror",
+    "mirrors",
+    multiple=True,
+    help="Folder or URL holding a copy of each source (env WATCHLIST_MIRROR), or"
+    " SOURCE=LOCATION for one source (env WATCHLIST_MIRROR_SOURCE); repeatable.",
+)
 @click.option("--history", is_flag=True, help="With a mirror folder: load every dated copy, oldest first.")
 @pass_ctx
 @_fail_cleanly
-def update(c: Context, sources: tuple[str, ...], mirror: str | None, history: bool) -> None:
+def update(c: Context, sources: tuple[str, ...], mirrors: tuple[str, ...], history: bool) -> None:
     """Fetch every configured source (or the SOURCES named) from its official URL."""
     from dataclasses import replace
 
     from watchlist.ingest import update_history, update_sources
 
-    settings = replace(c.settings, mirror=mirror or c.settings.mirror)
+    per_source = dict(c.settings.source_mirrors)
+    mirror = c.settings.mirror
+    for m in mirrors:
+        name, sep, location = m.partition("=")
+        if sep and "/" not in name and ":" not in name:
+            per_source[name] = location
+        else:
+            mirror = m
+    settings = replace(c.settings, mirror=mirror, source_mirrors=per_source)
     if history:
         if not settings.mirror:
             raise WatchlistError("--history needs --mirror FOLDER")

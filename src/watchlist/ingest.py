@@ -166,11 +166,16 @@ def update_sources(
         started = time.perf_counter()
         try:
             with tempfile.TemporaryDirectory(prefix="watchlist-") as tmp:
-                path = download(
-                    info, Path(tmp), mirror=settings.mirror, timeout=settings.download_timeout
-                )
+                own = settings.source_mirrors.get(name)
+                if own:
+                    path = fetch_url(own, Path(tmp), timeout=settings.download_timeout)
+                    origin = own
+                else:
+                    path = download(
+                        info, Path(tmp), mirror=settings.mirror, timeout=settings.download_timeout
+                    )
+                    origin = settings.mirror or " ".join(info.urls)
                 data = read_list(path, name)
-                origin = settings.mirror or " ".join(info.urls)
                 result = store_list(
                     store,
                     data,

@@ -21,8 +21,11 @@ def _default_db() -> str:
 class Settings:
     # Store: a path (SQLite) or an SQLAlchemy URL (postgresql+psycopg://...)
     db: str = field(default_factory=_default_db)
-    # Per-source mirror: a folder or URL used instead of the official download by `update`
+    # A mirror of every source (a folder holding SOURCE/[DATE/] copies, or a URL), used by
+    # `update` instead of the official downloads...
     mirror: str | None = None
+    # ... and per source, a folder, file or URL of its own (WATCHLIST_MIRROR_OFAC_SDN=...)
+    source_mirrors: dict[str, str] = field(default_factory=dict)
     # A new version with fewer than this share of the previous version's entities is refused
     min_count_ratio: float = 0.5
     # Screening
@@ -51,6 +54,13 @@ class Settings:
             values["db"] = env["WATCHLIST_DB"]
         if env.get("WATCHLIST_MIRROR"):
             values["mirror"] = env["WATCHLIST_MIRROR"]
+        per_source = {
+            k[len("WATCHLIST_MIRROR_") :].lower().replace("_", "-"): v
+            for k, v in env.items()
+            if k.startswith("WATCHLIST_MIRROR_") and v
+        }
+        if per_source:
+            values["source_mirrors"] = per_source
         if env.get("WATCHLIST_MIN_COUNT_RATIO"):
             values["min_count_ratio"] = float(env["WATCHLIST_MIN_COUNT_RATIO"])
         if env.get("WATCHLIST_THRESHOLD"):
