@@ -158,6 +158,8 @@ class ScreeningIndex:
             if size > BIG_POSTINGS and ids_parts:
                 common.append((arrays, w))
                 continue
+            ids: Any
+            ws: Any
             if len(arrays) == 1:
                 ids = arrays[0][0]
                 ws = np.full(len(ids), w * arrays[0][1], dtype=np.float32)
@@ -175,8 +177,8 @@ class ScreeningIndex:
         scores = np.bincount(inverse, weights=np.concatenate(w_parts)).astype(np.float32)
         for arrays, w in common:
             bonus = np.zeros(len(uniq), dtype=np.float32)
-            for a, credit in arrays:
-                np.maximum(bonus, np.isin(uniq, a, assume_unique=True) * np.float32(credit), out=bonus)
+            for a, key_credit in arrays:
+                np.maximum(bonus, np.isin(uniq, a, assume_unique=True) * np.float32(key_credit), out=bonus)
             scores += w * bonus
         return uniq, scores
 
