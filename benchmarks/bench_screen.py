@@ -26,6 +26,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from watchlist.errors import WatchlistError
 from watchlist.index import ScreeningIndex
 from watchlist.ingest import mirror_history
 from watchlist.model import Entity, EntityType, Name
@@ -51,11 +52,15 @@ def plain(text: str) -> str:
 
 
 def all_lists() -> list[Entity]:
+    """The newest copy of every source that loads (the FCDO sample is refused by design)."""
     out: list[Entity] = []
     for s in SOURCES:
         paths = mirror_history(DATA, s)
         if paths:
-            out.extend(read_list(paths[-1], s).entities)
+            try:
+                out.extend(read_list(paths[-1], s).entities)
+            except WatchlistError as exc:
+                print(f"  (skipped: {exc})")
     return out
 
 
