@@ -12,17 +12,30 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from watchlist.index import ScreeningIndex
 from watchlist.model import Entity
 from watchlist.store import ListStore, VersionInfo
 
-INDEX_FORMAT = 1  # bump when the index structure changes
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the code that builds and reads the index: a cached index made by other
+    code (an upgrade, a local change) is never unpickled into this one."""
+    import watchlist
+
+    root = Path(watchlist.__file__).parent
+    h = hashlib.sha256()
+    for sub in ("index", "names", "match"):
+        for f in sorted((root / sub).rglob("*.py")):
+            h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def versions_key(versions: Iterable[VersionInfo]) -> str:
-    h = hashlib.sha256(f"index-format-{INDEX_FORMAT}\n".encode())
+    h = hashlib.sha256(f"code-{code_fingerprint()}\n".encode())
     for v in sorted(versions, key=lambda v: v.source):
         h.update(f"{v.source}\t{v.sha256}\n".encode())
     return h.hexdigest()[:24]
