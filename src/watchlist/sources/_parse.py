@@ -19,6 +19,7 @@ from lxml import etree
 
 from watchlist.errors import ListFormatError
 from watchlist.model import PartialDate
+from watchlist.names.script import detect_script
 
 _WS = re.compile(r"\s+")
 NULLS = frozenset({"", "-0-", "n/a", "na", "none", "null", "-", "unknown", "not known"})
@@ -62,10 +63,14 @@ def dedupe(values: Iterable[str]) -> list[str]:
 _NORM_COUNTRY = re.compile(r"[^a-z0-9]+")
 
 
+_PUNCT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
 def _ascii_latin(text: str) -> str:
     """Latin text without its accents (Côte -> Cote); other scripts unchanged."""
     if text.isascii():
         return text
+    text = text.translate(_PUNCT)
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return folded if folded.isascii() else text
 
@@ -122,8 +127,8 @@ def country_code(text: str | None) -> str | None:
             code = table.get(_norm_country(cand))
             if code:
                 return code
-    if table and all(c.isascii() for c in candidates):
-        return None
+    if table and all(detect_script(c) == "Latn" for c in candidates):
+        return None  # Latin text the table does not know: rigour's table would not either
     from rigour.territories import lookup_territory
 
     for cand in candidates:
