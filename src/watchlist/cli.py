@@ -60,6 +60,11 @@ class _Commands(click.Group):
     lazy: ClassVar[dict[str, str]] = {
         "keys": "watchlist.api.commands:keys",
         "serve": "watchlist.api.commands:serve",
+        "customers": "watchlist.screen.monitor_commands:customers",
+        "monitor": "watchlist.screen.monitor_commands:monitor",
+        "alerts": "watchlist.screen.monitor_commands:alerts",
+        "decide": "watchlist.screen.monitor_commands:decide",
+        "audit": "watchlist.screen.monitor_commands:audit",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

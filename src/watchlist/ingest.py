@@ -21,6 +21,7 @@ from watchlist.settings import Settings
 from watchlist.sources import SOURCES, gc_paused, read_list
 from watchlist.sources.fetch import download, fetch_url
 from watchlist.store import ListStore, VersionInfo
+from watchlist.store.audit import audit_list_load
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -94,7 +95,7 @@ def store_list(
             files_sha256=files_digest(path, data.files),
             warnings=data.warnings,
         )
-    return LoadResult(
+    result = LoadResult(
         data.source,
         version,
         created,
@@ -102,6 +103,8 @@ def store_list(
         time.perf_counter() - (started or time.perf_counter()),
         list(data.warnings),
     )
+    audit_list_load(store.engine, result)  # every load, new version or not, on the audit trail
+    return result
 
 
 def load_list(
