@@ -8,6 +8,7 @@ from watchlist.names.keys import phonetic_key, skeleton
 from watchlist.names.script import ABJADS, detect_script
 from watchlist.names.tokens import (
     JOIN_PREFIXES,
+    JOIN_SUFFIXES,
     TITLES,
     strip_org_forms,
     token_weight,
@@ -31,11 +32,16 @@ class NameForm:
 
 
 def _joined_variant(tokens: list[str]) -> list[str] | None:
-    """AL AJMI -> ALAJMI, ABD AL RAHMAN -> ABDALRAHMAN; None when nothing joins."""
+    """AL AJMI -> ALAJMI, ABD AL RAHMAN -> ABDALRAHMAN, SHAFIQ ALLAH -> SHAFIQALLAH;
+    None when nothing joins."""
     out: list[str] = []
     pending = ""
     changed = False
     for t in tokens:
+        if t in JOIN_SUFFIXES and out and not pending:
+            out[-1] += t
+            changed = True
+            continue
         if t in JOIN_PREFIXES:
             pending += t
             continue
