@@ -164,6 +164,8 @@ def _combine(
         ga = name_group(ka2)
         if ka2 == kb2 or (ga is not None and ga == name_group(kb2)):
             return 0.9, "equivalent"  # IHOROVYCH = IGOREVICH
+        if min(len(ka2), len(kb2)) >= 2 and OSA.distance(ka2, kb2) <= 1:
+            return 0.88, "equivalent"  # IUREVICH = YURIYOVYCH (stems IUR, YURIY)
     if sk is not None and sa == sb and sa:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
         return (0.92 if len(sa) >= 2 else 0.85), "skeleton"

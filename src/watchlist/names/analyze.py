@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from watchlist.names.keys import phonetic_key, skeleton
@@ -15,6 +16,8 @@ from watchlist.names.tokens import (
     tokenize,
 )
 from watchlist.names.translit import ascii_fold, to_latin
+
+_PARENS = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,11 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
     joinable particles). Empty when the name has no letters or digits."""
     script = detect_script(name)
     latins = [ascii_fold(name)] if script == "Latn" else to_latin(name, script)
+    if "(" in name:
+        # "ABU AHMAD AL-AMRIKI (The American)", "... (IRGC)": also without the aside
+        bare = _PARENS.sub(" ", name).strip()
+        if bare and bare != name:
+            latins += [ascii_fold(bare)] if script == "Latn" else to_latin(bare, script)
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for latin in latins:

@@ -17,6 +17,7 @@ from functools import lru_cache
 _ENDINGS = re.compile(r"(?:iy|ij|yi|ii|yy)$")
 _LEADING_Y = re.compile(r"^(?:[yj](?=[aeiou])|i(?=[aeou]))")
 _SUBS = [
+    ("ee", "i"),  # DEEB/DIB, KHAMEES/KHAMIS: English spelling of a long i
     ("x", "ks"),
     ("tsch", "C"),
     ("sch", "S"),
@@ -69,7 +70,7 @@ def skeleton(token: str) -> str:
     if not token.isalpha():
         return token
     s = token
-    for a, b in _SUBS[:14]:
+    for a, b in _SUBS[1:15]:
         if a in s:
             s = s.replace(a, b)
     s = s.lower()
