@@ -20,6 +20,7 @@ from watchlist.api.metrics import MetricsSlot, SharedMetrics
 from watchlist.api.middleware import ServiceMiddleware
 from watchlist.api.routes import keys as keys_routes
 from watchlist.api.routes import lists as lists_routes
+from watchlist.api.routes import monitoring as monitoring_routes
 from watchlist.api.routes import ops as ops_routes
 from watchlist.api.routes import screen as screen_routes
 from watchlist.api.service import RequestLog, Service
@@ -96,5 +97,6 @@ def create_app(
     app.include_router(lists_routes.router(svc))
     app.include_router(keys_routes.router())
     app.include_router(ops_routes.router())
+    app.include_router(monitoring_routes.router())
     app.add_middleware(ServiceMiddleware, service=svc, fast_path=fast_path)
     return app
