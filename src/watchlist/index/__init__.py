@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -25,6 +26,7 @@ from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
 from watchlist.names.equivalents import name_group
+from watchlist.names.keys import phonetic_key
 
 BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by rarer keys
 MIN_DELETE_KEY = 4
@@ -39,6 +41,18 @@ class IndexedName:
     kind: str
     strength: str | None
     form: NameForm
+
+
+JOINED = "+"  # postings of two neighbouring words written as one (CONCORD CATERING)
+
+
+def _joined_keys(tokens: Sequence[str]) -> list[str]:
+    """Keys of neighbouring words written together, both orders for a two-word name
+    (LEOPOLDMUJYAMBERE for MUJYAMBERE, Leopold)."""
+    out = [phonetic_key(a + b) for a, b in pairwise(tokens) if len(a) > 1 and len(b) > 1]
+    if len(tokens) == 2 and len(tokens[0]) > 1 and len(tokens[1]) > 1:
+        out.append(phonetic_key(tokens[1] + tokens[0]))
+    return out
 
 
 def _deletes(key: str) -> list[str]:
@@ -73,6 +87,9 @@ class ScreeningIndex:
             for s in dict.fromkeys(n.form.skeletons):
                 if len(s) >= 2:
                     skeletons[s].append(i)
+            for j in _joined_keys(n.form.tokens):
+                if j not in n.form.keys:
+                    postings[JOINED + j].append(i)
         self._postings = dict(postings)
         self._np = {k: np.array(v, dtype=np.int32) for k, v in self._postings.items()}
         self._np_skeletons = {k: np.array(v, dtype=np.int32) for k, v in skeletons.items()}
@@ -124,6 +141,8 @@ class ScreeningIndex:
         group = name_group(key)
         if group is not None and "=" + group in self._postings:
             out["=" + group] = 0.9  # VOLODYMYR finds VLADIMIR
+        if len(key) >= 6 and JOINED + key in self._postings:
+            out[JOINED + key] = 0.9  # CONCORDCATERING finds CONCORD CATERING
         # A key already common among listed names is a real spelling, not a typo: its
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):

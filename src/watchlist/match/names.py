@@ -265,6 +265,8 @@ def _join_split(
                     continue
                 joined = b_toks[y] + b_toks[y + 1]
                 sim = 1.0 if joined == tok else Levenshtein.normalized_similarity(tok, joined)
+                if sim < 0.85 and len(b_toks) == 2:  # a two-word name written together backwards
+                    sim = Levenshtein.normalized_similarity(tok, b_toks[1] + b_toks[0])
                 if sim < 0.85:
                     continue
                 used_a[x] = used_b[y] = used_b[y + 1] = True
