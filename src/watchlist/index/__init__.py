@@ -96,7 +96,7 @@ class ScreeningIndex:
         self._skeletons = dict(skeletons)
         neighbours: dict[str, list[str]] = defaultdict(list)
         for k in self._postings:
-            if len(k) >= MIN_DELETE_KEY:
+            if len(k) >= MIN_DELETE_KEY and k[0] not in "+=":  # real keys only
                 for d in dict.fromkeys(_deletes(k)):
                     neighbours[d].append(k)
         self._neighbours = dict(neighbours)
