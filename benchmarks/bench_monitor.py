@@ -18,7 +18,7 @@ Scenarios (in this order, each starting where the previous one ended):
             843 changed, 261 removed: two and a half years of OFAC)
 
     python benchmarks/bench_monitor.py [--customers 100000] [--workers 1]
-                                       [--scenarios daily,book,real]
+                                       [--scenarios daily,book,real] [--force-delta]
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tests.monitor.synth import customers  # noqa: E402
 
 from watchlist.model import Entity  # noqa: E402
 from watchlist.screen.engine import build_index  # noqa: E402
-from watchlist.screen.monitor import RunSummary, import_customers, run_monitor  # noqa: E402
+from watchlist.screen.monitor import FULL_SHARE, RunSummary, import_customers, run_monitor  # noqa: E402
 from watchlist.settings import DEFAULT_THRESHOLD  # noqa: E402
 from watchlist.sources import read_list  # noqa: E402
 from watchlist.store import ListStore, open_engine  # noqa: E402
@@ -59,9 +59,10 @@ def write_book(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 class Bench:
-    def __init__(self, folder: Path, workers: int) -> None:
+    def __init__(self, folder: Path, workers: int, full_share: float) -> None:
         self.folder = folder
         self.workers = workers
+        self.full_share = full_share
         self.db = folder / "watchlist.db"
         self.engine = open_engine(str(self.db))
         self.lists = ListStore(self.engine)
@@ -79,6 +80,7 @@ class Bench:
             cache_dir=self.folder / "cache",
             full=full,
             workers=self.workers,
+            full_share=self.full_share,
         )
 
     def compare(self, title: str) -> None:
@@ -135,6 +137,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--scenarios", default="daily,book,real")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--force-delta",
+        action="store_true",
+        help="stay on the delta path even when a change reaches most of the book",
+    )
     args = ap.parse_args()
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     rng = random.Random(args.seed)
@@ -147,7 +154,7 @@ def main() -> None:
     )
     rows = customers(args.customers, sdn19, sdn21, seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-monitor-") as tmp:
-        b = Bench(Path(tmp), args.workers)
+        b = Bench(Path(tmp), args.workers, 1.0 if args.force_delta else FULL_SHARE)
         b.load(sdn19, "2019-01-15")
         book = Path(tmp) / "book.csv"
         write_book(book, rows)

@@ -86,7 +86,7 @@ def test_false_positive_stays_quiet_until_data_changes(store: Store, small: list
     assert run(store).customers_screened == 0
 
     # The customer's data changes (a date of birth is added): the alert reopens, saying what.
-    dob = next(d.iso() for d in x.birth_dates if len(d.iso() or "") == 10)
+    dob = next(d.iso() or "" for d in x.birth_dates if len(d.iso() or "") == 10)
     book[0]["dob"] = dob
     rep = import_customers(store.engine, write_csv(store.dir / "book.csv", book))
     assert (rep.updated, rep.unchanged) == (1, 1)
@@ -197,3 +197,17 @@ def test_changed_threshold_forces_full_run(store: Store, small: list[Entity]) ->
     assert s.mode == "full" and "threshold" in (s.why_full or "")
     s = run_monitor(store.engine, store.lists, threshold=0.9, limit=10, full=True)
     assert s.why_full == "asked for"
+
+
+def test_change_reaching_most_customers_runs_in_full(store: Store, small: list[Entity]) -> None:
+    people = [e for e in small if e.type == EntityType.PERSON and e.name.isascii()][:10]
+    store.load(small)
+    book = [{"id": f"C{i}", "name": natural(e)} for i, e in enumerate(people)]
+    import_customers(store.engine, write_csv(store.dir / "b.csv", book))
+    run(store)
+    gone = {e.id for e in people}
+    store.load([e for e in small if e.id not in gone])
+    s = run(store)
+    assert s.mode == "full" and "reaches more than 50% of the customers" in (s.why_full or "")
+    assert s.closed_delisted >= len(people)
+    assert list_alerts(store.engine, status="open")[1] == 0

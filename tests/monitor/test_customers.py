@@ -4,6 +4,7 @@ rest imported; re-import updates what changed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -96,9 +97,8 @@ def test_jsonl_and_parquet(store: Store) -> None:
 
 
 def test_records_for_the_api(store: Store) -> None:
-    rep = import_records(
-        store.engine, [GOOD[0], {"id": "X", "name": " "}, "junk"], origin="POST /customers"
-    )  # type: ignore[list-item]
+    body: list[Any] = [GOOD[0], {"id": "X", "name": " "}, "junk"]
+    rep = import_records(store.engine, body, origin="POST /customers")
     assert rep.added == 1
     assert rep.errors == [
         "POST /customers row 2: name: empty",

@@ -6,7 +6,9 @@ evidence bound is the screener's."""
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,10 +22,14 @@ from watchlist.screen.monitor import (
     Customer,
     CustomerIndex,
     FormCache,
+    ListChange,
+    Stored,
     can_match,
     customer_forms,
     engine_fingerprint,
     evidence_bound,
+    filed_names,
+    plan_delta,
     screen_customer,
     touches,
 )
@@ -55,20 +61,52 @@ def test_customer_forms_are_the_screens_forms(
         assert weighted == query_forms(index, c.query(), c.query().entity_type())
 
 
+def _filing(index: ScreeningIndex) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """name position -> the keys and skeletons the index files it under (ground truth)."""
+    keys: dict[int, set[str]] = defaultdict(set)
+    skels: dict[int, set[str]] = defaultdict(set)
+    for k, ids in index._postings.items():
+        for i in ids:
+            keys[i].add(k)
+    for sk, ids in index._skeletons.items():
+        for i in ids:
+            skels[i].add(sk)
+    return keys, skels
+
+
 def test_customer_index_reaches_every_retrieved_name(
     world: tuple[ScreeningIndex, list[Customer], list[Entity]],
 ) -> None:
     index, book, _ = world
     cidx = CustomerIndex(index, book)
+    keys, skels = _filing(index)
     pairs = 0
     for pos, c in enumerate(book):
         forms = query_forms(index, c.query(), c.type)
         for nid, fis in index.candidates(forms, max_names=10_000):
-            reached = cidx.reach(index.names[nid].form)
+            reached = cidx.reach(keys[nid], skels[nid])
             for fi in fis:
                 assert cidx.form_ids[pos][fi] in reached, (c.name, index.names[nid].name)
                 pairs += 1
     assert pairs > 5000
+
+
+def test_filed_names_are_filed_as_the_index_files_them(
+    world: tuple[ScreeningIndex, list[Customer], list[Entity]],
+) -> None:
+    index, _, entities = world
+    keys, skels = _filing(index)
+    truth: dict[tuple[str, tuple[str, ...]], tuple[set[str], set[str]]] = {}
+    for nid, n in enumerate(index.names):
+        truth[(index.profiles[n.entity].id + n.name, n.form.tokens)] = (keys[nid], skels[nid])
+    sample = entities[:300]
+    got = filed_names(sample)
+    expected = [
+        truth[(e.id + nm, f.tokens)]
+        for e in sample
+        for nm, f in ((n.name, n.form) for n in index.names if index.profiles[n.entity].id == e.id)
+    ]
+    assert [(set(g.keys), set(g.skeletons)) for g in got] == expected
 
 
 def test_pair_check_keeps_every_customer_a_changed_entry_alerts(
@@ -125,3 +163,39 @@ def test_fingerprint_and_form_cache(tmp_path: Path) -> None:
     assert FormCache.load(tmp_path / "forms.pickle", "other").forms == {}
     (tmp_path / "forms.pickle").write_bytes(b"garbage")
     assert FormCache.load(tmp_path / "forms.pickle", fp).forms == {}
+
+
+def test_plan_is_the_same_on_forked_workers(
+    world: tuple[ScreeningIndex, list[Customer], list[Entity]],
+) -> None:
+    index, book, entities = world
+    stored = {
+        c.id: [
+            Stored(m.entity_id, m.score, m.hit)
+            for m in screen_customer(index, c, THRESHOLD, 10).matches
+        ]
+        for c in book
+    }
+    sample = random.Random(9).sample(entities, 150)
+    change = ListChange(
+        "ofac-sdn", 1, 2, added=[e.id for e in sample[:100]], changed=[e.id for e in sample[100:]]
+    )
+
+    def plan(workers: int) -> Any:
+        return plan_delta(
+            index,
+            book,
+            [],
+            stored,
+            [change],
+            sample,
+            sample[100:],
+            THRESHOLD,
+            10,
+            full_share=1.0,
+            workers=workers,
+        )
+
+    one, two = plan(1), plan(2)
+    assert one.customers == two.customers and one.reasons == two.reasons
+    assert 0 < len(one.customers) < len(book)

@@ -6,28 +6,27 @@ The use cases here take the stores and return plain results, so the command line
 What a monitoring run screens
 -----------------------------
 A full re-screen runs ``screen(index, customer)`` for every customer against the current
-lists. A delta run gives the same alerts while screening only the customers whose result
-can have changed since the last run:
+lists. A delta run gives the same hits while screening only the customers whose result
+can have changed since the last run (``plan_delta``):
 
-1. customers that are new or whose data changed (their content hash differs from the one
-   they were last screened with);
-2. when any list changed, customers who had a hit *or a near match* (a score within
-   ``NEAR_MARGIN`` of the threshold) in the last run: the index weighs each word by how
-   rare it is among all listed names and keeps a bounded number of candidates per query,
-   so a list change moves the scores of unchanged pairs a little and can push a listed
-   name in or out of a customer's candidates: near matches are where that can flip an
-   alert, and hits are what an added or removed name can crowd out;
-3. customers whose name can match an added or changed list entry (and, for crowding, an
-   entry's previous or removed record): every customer sharing a phonetic key, a one-edit
-   neighbour of one or an abjad consonant skeleton with one of the entry's names (the
-   same retrieval rules the forward screen uses, without its candidate cap: a superset),
-   kept when the forward name score (same forms, same weights) reaches the level below
-   which no evidence can lift a pair to the threshold.
+- customers that are new or whose data changed (content hash);
+- customers whose screen could retrieve an entry that left (removed, or the old record of
+  a changed one): the screen keeps a bounded candidate list per query, often cut inside
+  a tie, so an entry that leaves makes room for names that were crowded out;
+- customers whose stored hits or near matches (down to ``threshold - NEAR_MARGIN``)
+  involve a changed or removed entity, fill the hit limit, or, re-scored exactly against
+  the new index (rarity weights move with every change), land on the other side of the
+  threshold;
+- customers whose name can match an added or changed entry: the customer index (the
+  forward retrieval rules inverted, without the candidate cap: a superset) finds who can
+  retrieve it, and the forward alignment decides who can reach the threshold with the
+  evidence they give; a customer touched by more names than a screen scores is simply
+  screened;
+- customers with hits that an added or changed entry can crowd out of the candidates.
 
-Every selected customer is then screened exactly as a full re-screen screens it, against
-the full current index; the others keep their last result. ``docs/monitoring.md`` says
-why this is exact, where the one residual assumption lies (2: score drift of untouched
-pairs stays inside the margin) and how the tests and the benchmark check it.
+Each of them is then screened exactly as a full re-screen screens it; the others keep
+their last result. A change that reaches most of the book runs in full (cheaper).
+``docs/monitoring.md`` gives the argument, its one assumption and how it is checked.
 """
 
 from __future__ import annotations
@@ -51,12 +50,17 @@ from sqlalchemy import Engine, func, select, update
 
 from watchlist.diff import field_changes
 from watchlist.errors import InputError, NotFoundError, WatchlistError
-from watchlist.index import BIG_POSTINGS, ScreeningIndex
-from watchlist.match.evidence import COUNTRY_MATCH, DOB_EXACT, DOCUMENT_MATCH, weigh_evidence
+from watchlist.index import BIG_POSTINGS, IndexedName, ScreeningIndex
+from watchlist.match.evidence import (
+    COUNTRY_MATCH,
+    DOB_EXACT,
+    DOCUMENT_MATCH,
+    Profile,
+    weigh_evidence,
+)
 from watchlist.match.names import SimCache, align, fill_similarities
 from watchlist.model import Entity, EntityType
 from watchlist.names import NameForm, analyze_name
-from watchlist.names.equivalents import name_group
 from watchlist.screen.batch import InputRow, read_parquet, to_query
 from watchlist.screen.query import Query
 from watchlist.screen.screener import WEAK_ALIAS_FACTOR, Hit, screen
@@ -66,7 +70,8 @@ from watchlist.store.audit import AuditedTransaction, audit_head, audit_log, aud
 
 NEAR_MARGIN = 0.15  # near matches this far below the threshold are re-checked on list changes
 NEAR_EXTRA = 20  # near matches kept beyond the hit limit
-PAIR_BUDGET = 100  # more touching names than this: cheaper to screen the customer
+FULL_SHARE = 0.5  # a delta that must screen more of the book than this runs in full
+PAIR_BUDGET = 30  # more touching names than the screen scores: cheaper to screen
 _EPS = 1e-9
 
 CUSTOMER_FIELDS = ("name", "dob", "country", "type", "identifiers")
@@ -144,17 +149,6 @@ def customer_forms(name: str, type_: str | None) -> list[NameForm]:
     return forms
 
 
-def posting_keys(form: NameForm) -> list[str]:
-    """The keys a listed name form is filed under in ``ScreeningIndex``: its phonetic keys
-    and, for given names with known equivalents (VOLODYMYR, VLADIMIR), their group."""
-    out = list(dict.fromkeys(form.keys))
-    for k in form.keys:
-        group = name_group(k)
-        if group is not None:
-            out.append("=" + group)
-    return out
-
-
 class CustomerIndex:
     """The customers' names by the list keys that can seed their screen's candidates.
 
@@ -222,14 +216,14 @@ class CustomerIndex:
     def __len__(self) -> int:
         return len(self.customers)
 
-    def reach(self, form: NameForm) -> set[int]:
-        """Positions (in ``forms``) of the customer forms that can retrieve ``form``."""
+    def reach(self, keys: Iterable[str], skeletons: Iterable[str]) -> set[int]:
+        """Positions (in ``forms``) of the customer forms that can retrieve a listed name
+        filed under these keys and skeletons (see ``filed_names``)."""
         found: set[int] = set()
-        for k in posting_keys(form):
+        for k in keys:
             found.update(self._by_key.get(k, ()))
-        for s in dict.fromkeys(form.skeletons):
-            if len(s) >= 2:
-                found.update(self._by_skeleton.get(s, ()))
+        for s in skeletons:
+            found.update(self._by_skeleton.get(s, ()))
         return found
 
 
@@ -280,21 +274,56 @@ def member_changes(
     )
 
 
-def _entity_forms(e: Entity) -> list[tuple[NameForm, str | None]]:
-    """The forms ``ScreeningIndex.build`` indexes for an entity, with the alias strength."""
-    is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
-    out: list[tuple[NameForm, str | None]] = []
-    seen: set[str] = set()
-    for nm in e.names:
-        if nm.full in seen:
-            continue
-        seen.add(nm.full)
-        out.extend(
-            (f, nm.strength) for f in analyze_name(nm.full, is_org=is_org, is_person=not is_org)
+@dataclass(frozen=True, slots=True)
+class FiledName:
+    """One name form of a listed entity and where the index files it."""
+
+    form: NameForm  # unweighted
+    factor: float  # the weak-alias factor the screen applies
+    keys: frozenset[str]
+    skeletons: frozenset[str]
+
+
+def filed_names(entities: Sequence[Entity]) -> list[FiledName]:
+    """The name forms ``ScreeningIndex.build`` makes of these entities, each with the
+    posting keys and skeletons the index files it under, as the index itself computes
+    them (a small index of just these entities is built and read back)."""
+    profiles: list[Profile] = []
+    names: list[IndexedName] = []
+    for e in entities:
+        pos = len(profiles)
+        profiles.append(Profile.from_entity(e))
+        is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
+        seen: set[str] = set()
+        for nm in e.names:
+            if nm.full in seen:
+                continue
+            seen.add(nm.full)
+            for f in analyze_name(nm.full, is_org=is_org, is_person=not is_org):
+                names.append(IndexedName(pos, nm.full, str(nm.kind), nm.strength, f))
+        if not e.names:
+            for f in analyze_name(e.name, is_org=is_org, is_person=not is_org):
+                names.append(IndexedName(pos, e.name, "primary", None, f))
+    if not names:
+        return []
+    small = ScreeningIndex(profiles, names)
+    keys: dict[int, set[str]] = defaultdict(set)
+    skels: dict[int, set[str]] = defaultdict(set)
+    for k, ids in small._postings.items():
+        for i in ids:
+            keys[i].add(k)
+    for sk, ids in small._skeletons.items():
+        for i in ids:
+            skels[i].add(sk)
+    return [
+        FiledName(
+            n.form,
+            WEAK_ALIAS_FACTOR if n.strength == "weak" else 1.0,
+            frozenset(keys[i]),
+            frozenset(skels[i]),
         )
-    if not e.names:
-        out.extend((f, None) for f in analyze_name(e.name, is_org=is_org, is_person=not is_org))
-    return out
+        for i, n in enumerate(names)
+    ]
 
 
 def evidence_bound(c: Customer) -> float:
@@ -313,17 +342,40 @@ def evidence_bound(c: Customer) -> float:
 Touches = dict[int, list[tuple[int, NameForm, float]]]
 
 
-def touches(index: ScreeningIndex, customers: CustomerIndex, entities: Iterable[Entity]) -> Touches:
+def touches(index: ScreeningIndex, customers: CustomerIndex, entities: Sequence[Entity]) -> Touches:
     """customer position -> (customer form, weighted listed-name form, alias factor) for
     every listed name of ``entities`` the customer's screen can retrieve."""
     out: Touches = defaultdict(list)
-    for e in entities:
-        for form, strength in _entity_forms(e):
-            lf = index.weigh(form)
-            factor = WEAK_ALIAS_FACTOR if strength == "weak" else 1.0
-            for fid in customers.reach(lf):
-                out[customers.forms[fid][0]].append((fid, lf, factor))
+    for n in filed_names(entities):
+        reached = customers.reach(n.keys, n.skeletons)
+        if not reached:
+            continue
+        lf = index.weigh(n.form)
+        for fid in reached:
+            out[customers.forms[fid][0]].append((fid, lf, n.factor))
     return out
+
+
+def _check_pairs(
+    index: ScreeningIndex,
+    customers: CustomerIndex,
+    pos: int,
+    pairs: Sequence[tuple[int, NameForm, float]],
+    threshold: float,
+) -> bool:
+    """Whether one of these touching names can alert this customer."""
+    c = customers.customers[pos]
+    floor = threshold - evidence_bound(c) - _EPS
+    by_form: dict[int, list[tuple[NameForm, float]]] = defaultdict(list)
+    for fid, lf, factor in pairs:
+        by_form[fid].append((lf, factor))
+    for fid, names in by_form.items():
+        qf = index.weigh(customers.forms[fid][1])
+        cache: SimCache = {}
+        fill_similarities(qf, [lf for lf, _ in names], cache)
+        if any(align(qf, lf, cache)[0] * factor >= floor for lf, factor in names):
+            return True
+    return False
 
 
 def can_match(
@@ -331,6 +383,8 @@ def can_match(
     customers: CustomerIndex,
     touched: Touches,
     threshold: float,
+    *,
+    workers: int = 1,
 ) -> tuple[set[str], set[str]]:
     """(customers that can match, customers touched by too many names to check): the
     ids of the customers whose screen against ``index`` can score one of the touching
@@ -340,25 +394,56 @@ def can_match(
     weights, same weak-alias factor). A customer touched by more names than the screen
     ever scores (``PAIR_BUDGET``) is cheaper to screen than to check pair by pair.
     """
-    found: set[str] = set()
-    busy: set[str] = set()
-    for pos, pairs in touched.items():
-        c = customers.customers[pos]
-        if len(pairs) > PAIR_BUDGET:
-            busy.add(c.id)
-            continue
-        floor = threshold - evidence_bound(c) - _EPS
-        by_form: dict[int, list[tuple[NameForm, float]]] = defaultdict(list)
-        for fid, lf, factor in pairs:
-            by_form[fid].append((lf, factor))
-        for fid, names in by_form.items():
-            qf = index.weigh(customers.forms[fid][1])
-            cache: SimCache = {}
-            fill_similarities(qf, [lf for lf, _ in names], cache)
-            if any(align(qf, lf, cache)[0] * factor >= floor for lf, factor in names):
-                found.add(c.id)
-                break
+    busy = {customers.customers[p].id for p, pairs in touched.items() if len(pairs) > PAIR_BUDGET}
+    todo = [p for p, pairs in touched.items() if len(pairs) <= PAIR_BUDGET]
+    _PLAN.update(index=index, cidx=customers, touched=touched, threshold=threshold)
+    try:
+        found = set(_fork_map(_can_match_chunk, todo, workers))
+    finally:
+        _PLAN.clear()
     return found, busy
+
+
+# Planning state shared with forked planning workers (set just before the pool forks).
+_PLAN: dict[str, Any] = {}
+
+
+def _can_match_chunk(positions: list[int]) -> list[str]:
+    index, cidx, touched = _PLAN["index"], _PLAN["cidx"], _PLAN["touched"]
+    return [
+        cidx.customers[p].id
+        for p in positions
+        if _check_pairs(index, cidx, p, touched[p], _PLAN["threshold"])
+    ]
+
+
+def _moved_chunk(items: list[tuple[str, int]]) -> list[str]:
+    """Customers whose stored hits and near matches now fall on the other side of the
+    threshold (re-scored exactly against the new index)."""
+    index, cidx, rescorer = _PLAN["index"], _PLAN["cidx"], _PLAN["rescorer"]
+    stored, threshold = _PLAN["stored"], _PLAN["threshold"]
+    out = []
+    for cid, pos in items:
+        matches = stored[cid]
+        weighted = [index.weigh(cidx.forms[fid][1]) for fid in cidx.form_ids[pos]]
+        now = rescorer.scores(cidx.customers[pos], weighted, [m.entity_id for m in matches])
+        if any(
+            now[m.entity_id] is None or (now[m.entity_id] >= threshold) != m.hit for m in matches
+        ):
+            out.append(cid)
+    return out
+
+
+def _fork_map(fn: Any, items: Sequence[Any], workers: int, chunk: int = 100) -> list[Any]:
+    """``fn`` (taking and returning a list) over ``items``, on forked workers sharing
+    ``_PLAN`` copy-on-write when there is enough work."""
+    parts = [list(items[i : i + chunk]) for i in range(0, len(items), chunk)]
+    if workers <= 1 or len(parts) < 2:
+        return [y for part in parts for y in fn(part)]
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(workers) as pool:
+        return [y for out in pool.map(fn, parts) for y in out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +462,13 @@ class DeltaPlan:
 
     customers: set[str] = field(default_factory=set)
     reasons: dict[str, int] = field(default_factory=dict)
+    full: bool = False  # the change reaches so much of the book that a full run is cheaper
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, step: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[step] = now - started
+        return now
 
     def add(self, ids: Iterable[str], reason: str) -> None:
         n = 0
@@ -443,6 +535,8 @@ def plan_delta(
     threshold: float,
     limit: int,
     forms: Mapping[tuple[str, str | None], list[NameForm]] | None = None,
+    full_share: float = FULL_SHARE,
+    workers: int = 1,
 ) -> DeltaPlan:
     """Which customers a delta run must screen against ``index`` (the current lists).
 
@@ -456,43 +550,52 @@ def plan_delta(
     if not any(ch.total for ch in changes):
         return plan
     touched = {eid for ch in changes for eid in (*ch.changed, *ch.removed)}
+    t = time.perf_counter()
     cidx = CustomerIndex(index, [c for c in customers if c.id not in plan.customers], forms)
-    # 1. Hits and near matches: an entity that changed or left, a full hit list, or a
+    t = plan.lap("customer index", t)
+    # 1. Entries that left (removed, or changed: their old record) make room in the
+    #    bounded candidate lists of every customer whose screen could retrieve them, and
+    #    let in names that were crowded out, ties at the cap included: screen those.
+    old_touch = touches(index, cidx, old_records)
+    plan.add((cidx.customers[pos].id for pos in old_touch), "a removed or changed entry made room")
+    t = plan.lap("entries that left", t)
+    if len(plan.customers) > full_share * len(customers):
+        plan.full = True
+        return plan
+    # 2. Hits and near matches: an entity that changed or left, a full hit list, or a
     #    score that now lands on the other side of the threshold.
-    rescorer = _Rescorer(index)
-    moved = []
+    rescore: list[tuple[str, int]] = []
     for cid, matches in stored.items():
-        if cid in plan.customers or not matches:
-            continue
         pos = cidx.positions.get(cid)
-        if pos is None:
+        if cid in plan.customers or not matches or pos is None:
             continue
         if any(m.entity_id in touched for m in matches):
             plan.add([cid], "matched entity changed or removed")
-            continue
-        if sum(m.hit for m in matches) >= limit:
+        elif sum(m.hit for m in matches) >= limit:
             plan.add([cid], "hit list full")
-            continue
-        c = cidx.customers[pos]
-        weighted = [index.weigh(cidx.forms[fid][1]) for fid in cidx.form_ids[pos]]
-        now = rescorer.scores(c, weighted, [m.entity_id for m in matches])
-        for m in matches:
-            s = now[m.entity_id]
-            if s is None or (s >= threshold) != m.hit:
-                moved.append(cid)
-                break
+        else:
+            rescore.append((cid, pos))
+    _PLAN.update(
+        index=index, cidx=cidx, rescorer=_Rescorer(index), stored=stored, threshold=threshold
+    )
+    try:
+        moved = _fork_map(_moved_chunk, rescore, workers)
+    finally:
+        _PLAN.clear()
     plan.add(moved, "match score crossed the threshold")
-    # 2. Added and changed entries a customer's name can match.
+    t = plan.lap("re-score stored matches", t)
+    # 3. Added and changed entries (their new record) a customer's name can match.
     new_touch = touches(index, cidx, new_records)
-    found, busy = can_match(index, cidx, new_touch, threshold)
+    for pos in [p for p in new_touch if cidx.customers[p].id in plan.customers]:
+        del new_touch[pos]
+    found, busy = can_match(index, cidx, new_touch, threshold, workers=workers)
     plan.add(found, "can match a new or changed entry")
     plan.add(busy, "name shares words with many changed entries")
-    # 3. Customers with hits whose candidates an added, changed or removed entry enters
-    #    or leaves (a bounded candidate list: an entry can crowd a hit out or make room).
+    # 4. ... and can crowd a hit out of a customer's bounded candidate list.
     with_hits = {cid for cid, ms in stored.items() if any(m.hit for m in ms)}
-    crowd = {cidx.customers[pos].id for pos in new_touch}
-    crowd.update(cidx.customers[pos].id for pos in touches(index, cidx, old_records))
-    plan.add(crowd & with_hits, "hit may be crowded by a list change")
+    crowd = {cidx.customers[pos].id for pos in new_touch} & with_hits
+    plan.add(crowd, "hit may be crowded out by a new entry")
+    plan.lap("new and changed entries", t)
     return plan
 
 
@@ -1108,6 +1211,7 @@ def run_monitor(
     full: bool = False,
     workers: int = 1,
     actor: str = "monitor",
+    full_share: float = FULL_SHARE,
 ) -> RunSummary:
     """Screen what can have changed since the last run (everything on the first run, with
     ``full``, or when the threshold, limit or matcher changed), update the alerts, write
@@ -1123,16 +1227,20 @@ def run_monitor(
                 "no list loaded yet: run `watchlist update` or `watchlist load SOURCE PATH` first"
             )
         index = load_index(lists, cache_dir)
+        timings["index"] = time.perf_counter() - t0
     versions = _index_versions(lists, index)
     if not versions:
         raise WatchlistError("no list loaded yet: nothing to monitor against")
+    tf = time.perf_counter()
     fingerprint = engine_fingerprint()
+    timings["matcher fingerprint"] = time.perf_counter() - tf
+    tf = time.perf_counter()
     with engine.connect() as conn:
         prev_run = mon.last_run(conn)
         monitored = mon.monitored_versions(conn)
         rows = mon.all_customers(conn)
         stored_raw = mon.stored_matches(conn) if prev_run is not None else {}
-    timings["read"] = time.perf_counter() - t0
+    timings["read"] = time.perf_counter() - tf
     customers = [Customer(r.id, r.name, r.dob, r.country, r.type, r.identifiers) for r in rows]
     hashes = {r.id: r.hash for r in rows}
     changed_customers = {r.id for r in rows if r.hash != r.screened_hash}
@@ -1174,9 +1282,8 @@ def run_monitor(
         why_full = "monitoring parameters changed"
     elif set(monitored) - {v.source for v in versions}:
         why_full = "a monitored list is no longer loaded"
-    forms_cache = FormCache.load(
-        cache_dir / "customer-forms.pickle" if cache_dir is not None else None, fingerprint
-    )
+    forms_path = cache_dir / "customer-forms.pickle" if cache_dir is not None else None
+    forms_cache: FormCache | None = None
     t = time.perf_counter()
     if why_full is not None:
         summary.mode, summary.why_full = "full", why_full
@@ -1189,7 +1296,12 @@ def run_monitor(
         new_ids = [eid for ch in changes for eid in (*ch.added, *ch.changed)]
         new_records = _entities(lists, (entity_hash[e] for e in new_ids))
         old_records = _entities(lists, old_hashes.values())
-        forms = forms_cache.for_customers(customers) if any(ch.total for ch in changes) else None
+        forms = None
+        if any(ch.total for ch in changes):
+            tf = time.perf_counter()
+            forms_cache = FormCache.load(forms_path, fingerprint)
+            forms = forms_cache.for_customers(customers)
+            timings["customer forms"] = time.perf_counter() - tf
         plan = plan_delta(
             index,
             customers,
@@ -1201,13 +1313,29 @@ def run_monitor(
             threshold,
             limit,
             forms,
+            full_share,
+            workers,
         )
         summary.reasons = plan.reasons
-        todo = [c for c in customers if c.id in plan.customers]
+        timings.update({f"plan: {k}": v for k, v in plan.timings.items()})
+        if plan.full:
+            summary.mode = "full"
+            summary.why_full = (
+                f"the list change reaches more than {full_share:.0%} of the customers"
+            )
+            todo = customers
+        else:
+            todo = [c for c in customers if c.id in plan.customers]
     timings["plan"] = time.perf_counter() - t
     t = time.perf_counter()
     results = list(screen_customers(index, todo, threshold, limit, workers=workers))
     timings["screen"] = time.perf_counter() - t
+    if forms_cache is None and forms_path is not None and len(todo) == len(customers):
+        # A full run keeps the customers' analysed names for the next delta run.
+        t = time.perf_counter()
+        forms_cache = FormCache.load(forms_path, fingerprint)
+        forms_cache.for_customers(customers)
+        timings["customer forms"] = time.perf_counter() - t
     summary.customers_screened = len(todo)
     t = time.perf_counter()
     with audited(engine) as tx:
@@ -1277,7 +1405,8 @@ def run_monitor(
         audit_data = {k: v for k, v in data.items() if k != "timings"}
         audit_data["errors"] = summary.errors[:50]
         tx.record("monitor.run", audit_data, subject=f"run:{run_id}", actor=actor)
-    forms_cache.save()
+    if forms_cache is not None:
+        forms_cache.save()
     return summary
 
 
