@@ -7,13 +7,17 @@ loaded, is refused with the reason and the previous version keeps serving.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 import tempfile
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from watchlist.errors import DownloadError, ImplausibleListError, WatchlistError
 from watchlist.model import ListData
@@ -22,6 +26,7 @@ from watchlist.sources import SOURCES, gc_paused, read_list
 from watchlist.sources.fetch import download, fetch_url
 from watchlist.store import ListStore, VersionInfo
 from watchlist.store.audit import audit_list_load
+from watchlist.store.lists import Encoded, encode_entities
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -59,16 +64,88 @@ def files_digest(path: Path, names: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-def check_plausible(data: ListData, previous: VersionInfo | None, min_ratio: float, where: str) -> None:
+def check_plausible(
+    data: ListData | PreparedList, previous: VersionInfo | None, min_ratio: float, where: str
+) -> None:
     if previous is None or min_ratio <= 0:
         return
-    if len(data.entities) < previous.entities * min_ratio:
+    count = data.count if isinstance(data, PreparedList) else len(data.entities)
+    if count < previous.entities * min_ratio:
         raise ImplausibleListError(
-            f"{where}: {len(data.entities)} entries against {previous.entities} in"
+            f"{where}: {count} entries against {previous.entities} in"
             f" {data.source} version {previous.version}: a drop of more than"
             f" {100 * (1 - min_ratio):.0f}% looks like a truncated or partial list."
             " Refused; the previous version keeps serving (use --force to load it anyway)."
         )
+
+
+@dataclass(slots=True)
+class PreparedList:
+    """A list read, checked and encoded for the store: all the CPU work of a load, done
+    where it was read (a worker process, when several lists load at once), leaving the
+    store only its writes."""
+
+    source: str
+    format: str
+    encoded: list[Encoded]
+    data_date: str | None
+    files: list[str]
+    warnings: list[str]
+    files_sha256: str
+    seconds: float = 0.0  # spent fetching, reading and encoding
+
+    @property
+    def count(self) -> int:
+        return len(self.encoded)
+
+
+def prepare(data: ListData, path: Path, started: float | None = None) -> PreparedList:
+    with gc_paused():
+        encoded = encode_entities(data.entities)
+    return PreparedList(
+        source=data.source,
+        format=data.format,
+        encoded=encoded,
+        data_date=data.data_date,
+        files=list(data.files),
+        warnings=list(data.warnings),
+        files_sha256=files_digest(path, data.files),
+        seconds=time.perf_counter() - started if started is not None else 0.0,
+    )
+
+
+def store_prepared(
+    store: ListStore,
+    prepared: PreparedList,
+    origin: str,
+    *,
+    min_count_ratio: float,
+    force: bool = False,
+) -> LoadResult:
+    started = time.perf_counter()
+    previous = store.latest(prepared.source)
+    if not force:
+        check_plausible(prepared, previous, min_count_ratio, origin)
+    version, created = store.add_encoded(
+        prepared.source,
+        prepared.format,
+        prepared.encoded,
+        data_date=prepared.data_date,
+        origin=origin,
+        files=prepared.files,
+        files_sha256=prepared.files_sha256,
+        warnings=prepared.warnings,
+    )
+    result = LoadResult(
+        prepared.source,
+        version,
+        created,
+        previous,
+        prepared.seconds + time.perf_counter() - started,
+        list(prepared.warnings),
+    )
+    audit_list_load(store.engine, result)  # every load, new version or not, on the audit trail
+    return result
 
 
 def store_list(
@@ -81,30 +158,8 @@ def store_list(
     force: bool = False,
     started: float | None = None,
 ) -> LoadResult:
-    previous = store.latest(data.source)
-    if not force:
-        check_plausible(data, previous, min_count_ratio, origin)
-    with gc_paused():
-        version, created = store.add_version(
-            data.source,
-            data.format,
-            data.entities,
-            data_date=data.data_date,
-            origin=origin,
-            files=data.files,
-            files_sha256=files_digest(path, data.files),
-            warnings=data.warnings,
-        )
-    result = LoadResult(
-        data.source,
-        version,
-        created,
-        previous,
-        time.perf_counter() - (started or time.perf_counter()),
-        list(data.warnings),
-    )
-    audit_list_load(store.engine, result)  # every load, new version or not, on the audit trail
-    return result
+    prepared = prepare(data, path, started)
+    return store_prepared(store, prepared, origin, min_count_ratio=min_count_ratio, force=force)
 
 
 def load_list(
@@ -139,6 +194,84 @@ def load_list(
         )
 
 
+# ---------------------------------------------------------------- several lists at once
+
+T = TypeVar("T")
+Job = tuple[Callable[..., T], tuple[Any, ...]]
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    # Forked workers start at once and share the parent's imports and warm lookup tables,
+    # but forking a process that runs other threads (the HTTP service) can leave a child
+    # stuck on a lock one of them held: there, workers come from a clean server process.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _run_jobs(jobs: Sequence[Job[T]], workers: int, sizes: Sequence[int] | None = None) -> Iterator[T]:
+    """Each job's result, in the order given; on ``workers`` processes when there are
+    several jobs, started biggest first (``sizes``) so that no long one is left for last."""
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        for fn, args in jobs:
+            yield fn(*args)
+        return
+    order = sorted(range(len(jobs)), key=lambda i: -sizes[i]) if sizes else range(len(jobs))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        futures: dict[int, Future[T]] = {}
+        for i in order:
+            fn, args = jobs[i]
+            futures[i] = pool.submit(fn, *args)
+        for i in range(len(jobs)):
+            yield futures.pop(i).result()
+
+
+def _fetch_and_prepare(name: str, settings: Settings) -> tuple[PreparedList, str] | str:
+    """One source fetched, read and encoded (in a worker process): (list, origin), or why not."""
+    started = time.perf_counter()
+    info = SOURCES[name]
+    try:
+        with tempfile.TemporaryDirectory(prefix="watchlist-") as tmp:
+            own = settings.source_mirrors.get(name)
+            if own:
+                path = fetch_url(own, Path(tmp), timeout=settings.download_timeout)
+                origin = own
+            else:
+                path = download(
+                    info, Path(tmp), mirror=settings.mirror, timeout=settings.download_timeout
+                )
+                origin = settings.mirror or " ".join(info.urls)
+            return prepare(read_list(path, name), path, started), origin
+    except (DownloadError, WatchlistError) as exc:
+        # The message, not the exception, crosses back: it is all the outcome keeps.
+        return str(exc)
+
+
+def _read_and_prepare(path: Path, name: str) -> PreparedList | str:
+    """One dated mirror copy read and encoded (in a worker process), or why not."""
+    started = time.perf_counter()
+    try:
+        data = read_list(path, name)
+        if data.data_date is None and _ISO_DAY.match(path.name):
+            # The file carries no date; the mirror's folder is named for it.
+            data.data_date = path.name
+            data.warnings.append(f"{path}: data date taken from the folder name")
+        return prepare(data, path, started)
+    except WatchlistError as exc:
+        return str(exc)
+
+
+def _tree_size(path: Path) -> int:
+    try:
+        if path.is_file():
+            return path.stat().st_size
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    except OSError:
+        return 0
+
+
 @dataclass(slots=True)
 class UpdateOutcome:
     source: str
@@ -155,40 +288,34 @@ def update_sources(
 ) -> list[UpdateOutcome]:
     """Fetch each configured source from its official URL (or the mirror) and load it.
 
-    A source that fails to download or read is reported and keeps its previous version;
-    the others go on.
+    Sources are fetched and read side by side on ``settings.load_workers`` processes and
+    stored one at a time, in the order named. A source that fails to download or read is
+    reported and keeps its previous version; the others go on.
     """
+    names = list(sources or SOURCES)
+    known = [n for n in names if n in SOURCES]
+    jobs: list[Job[tuple[PreparedList, str] | str]] = [
+        (_fetch_and_prepare, (n, settings)) for n in known
+    ]
+    results = _run_jobs(jobs, settings.load_workers)
     outcomes = []
-    for name in sources or SOURCES:
-        info = SOURCES.get(name)
-        if info is None:
+    for name in names:
+        if name not in SOURCES:
             outcomes.append(UpdateOutcome(name, error=f"unknown source {name!r}"))
             continue
         if progress:
             progress(name)
-        started = time.perf_counter()
+        got = next(results)
+        if isinstance(got, str):
+            outcomes.append(UpdateOutcome(name, error=got))
+            continue
+        prepared, origin = got
         try:
-            with tempfile.TemporaryDirectory(prefix="watchlist-") as tmp:
-                own = settings.source_mirrors.get(name)
-                if own:
-                    path = fetch_url(own, Path(tmp), timeout=settings.download_timeout)
-                    origin = own
-                else:
-                    path = download(
-                        info, Path(tmp), mirror=settings.mirror, timeout=settings.download_timeout
-                    )
-                    origin = settings.mirror or " ".join(info.urls)
-                data = read_list(path, name)
-                result = store_list(
-                    store,
-                    data,
-                    path,
-                    origin,
-                    min_count_ratio=settings.min_count_ratio,
-                    started=started,
-                )
+            result = store_prepared(
+                store, prepared, origin, min_count_ratio=settings.min_count_ratio
+            )
             outcomes.append(UpdateOutcome(name, result=result))
-        except (DownloadError, WatchlistError) as exc:
+        except WatchlistError as exc:
             outcomes.append(UpdateOutcome(name, error=str(exc)))
     return outcomes
 
@@ -208,32 +335,33 @@ def update_history(
     store: ListStore, settings: Settings, sources: Iterable[str] | None = None
 ) -> list[UpdateOutcome]:
     """Load every dated copy of each source found in a local mirror, oldest first, so the
-    store holds the real history of each list."""
+    store holds the real history of each list. Copies are read side by side on
+    ``settings.load_workers`` processes and stored one at a time, in that order."""
     if not settings.mirror:
         raise WatchlistError("a mirror folder is needed to load history")
     mirror = Path(settings.mirror)
     if not mirror.is_dir():
         raise WatchlistError(f"mirror {mirror} is not a folder")
+    names = list(sources or SOURCES)
+    copies = {n: mirror_history(mirror, n) for n in names if n in SOURCES}
+    jobs: list[Job[PreparedList | str]] = [
+        (_read_and_prepare, (path, n)) for n, paths in copies.items() for path in paths
+    ]
+    sizes = [_tree_size(args[0]) for _, args in jobs]
+    results = _run_jobs(jobs, settings.load_workers, sizes)
     outcomes = []
-    for name in sources or SOURCES:
+    for name in names:
         if name not in SOURCES:
             outcomes.append(UpdateOutcome(name, error=f"unknown source {name!r}"))
             continue
-        for path in mirror_history(mirror, name):
-            started = time.perf_counter()
+        for path in copies[name]:
+            got = next(results)
+            if isinstance(got, str):
+                outcomes.append(UpdateOutcome(name, error=got))
+                continue
             try:
-                data = read_list(path, name)
-                if data.data_date is None and _ISO_DAY.match(path.name):
-                    # The file carries no date; the mirror's folder is named for it.
-                    data.data_date = path.name
-                    data.warnings.append(f"{path}: data date taken from the folder name")
-                result = store_list(
-                    store,
-                    data,
-                    path,
-                    str(path),
-                    min_count_ratio=settings.min_count_ratio,
-                    started=started,
+                result = store_prepared(
+                    store, got, str(path), min_count_ratio=settings.min_count_ratio
                 )
                 outcomes.append(UpdateOutcome(name, result=result))
             except WatchlistError as exc:

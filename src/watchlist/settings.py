@@ -28,6 +28,8 @@ class Settings:
     source_mirrors: dict[str, str] = field(default_factory=dict)
     # A new version with fewer than this share of the previous version's entities is refused
     min_count_ratio: float = 0.5
+    # Processes reading lists side by side when `update` loads several (1: all in this one)
+    load_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     # Screening
     threshold: float = DEFAULT_THRESHOLD
     limit: int = 10
@@ -63,6 +65,8 @@ class Settings:
             values["source_mirrors"] = per_source
         if env.get("WATCHLIST_MIN_COUNT_RATIO"):
             values["min_count_ratio"] = float(env["WATCHLIST_MIN_COUNT_RATIO"])
+        if env.get("WATCHLIST_LOAD_WORKERS"):
+            values["load_workers"] = int(env["WATCHLIST_LOAD_WORKERS"])
         if env.get("WATCHLIST_THRESHOLD"):
             values["threshold"] = float(env["WATCHLIST_THRESHOLD"])
         for key, name, conv in _ENV_API:
