@@ -145,6 +145,19 @@ def _null(cell: str | None) -> str | None:
     return None if s.lower() in NULLS else s
 
 
+class _NullMemo(dict[str | None, str | None]):
+    """``_null`` of each distinct cell, computed once: a list repeats the same few
+    thousand cells (``-0-``, countries, types) hundreds of thousands of times."""
+
+    def __missing__(self, cell: str | None) -> str | None:
+        value = self[cell] = _null(cell)
+        return value
+
+
+_NULL = _NullMemo()
+_NULL_MEMO_LIMIT = 200_000
+
+
 def _read_table(
     path: Path, columns: tuple[str, ...], *, optional: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
@@ -374,10 +387,10 @@ def _country_iso(text: str | None) -> str | None:
 
 
 def _address(row: dict[str, str]) -> Address | None:
-    street = _null(row.get("address"))
-    city = _null(row.get("city_state_postal"))
-    country = _null(row.get("country"))
-    note = _null(row.get("add_remarks"))
+    street = _NULL[row.get("address")]
+    city = _NULL[row.get("city_state_postal")]
+    country = _NULL[row.get("country")]
+    note = _NULL[row.get("add_remarks")]
     parts = [p for p in (street, city, country) if p]
     if not parts and not note:
         return None
@@ -393,7 +406,7 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
     warnings: list[str] = []
     native_id = f["ent_num"]
     name = _null(f["SDN_Name"]) or ""
-    type_cell = _null(f["SDN_Type"])
+    type_cell = _NULL[f["SDN_Type"]]
     etype = EntityType.ORGANIZATION if type_cell is None else _TYPES.get(type_cell.lower())
     if etype is None:
         warnings.append(f"line {rec.line}: unknown SDN_Type {type_cell!r} for {native_id}")
@@ -407,14 +420,14 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
         if not alias:
             warnings.append(f"alias line {alt.get('_line')}: alias of {native_id} has no name")
             continue
-        kind_cell = (_null(alt.get("alt_type")) or "aka").lower()
+        kind_cell = (_NULL[alt.get("alt_type")] or "aka").lower()
         kind = _ALT_KINDS.get(kind_cell)
         if kind is None:
             warnings.append(
                 f"alias line {alt.get('_line')}: unknown alt_type {kind_cell!r}; taken as aka"
             )
             kind = NameKind.AKA
-        remark = _null(alt.get("alt_remarks")) or ""
+        remark = _NULL[alt.get("alt_remarks")] or ""
         strength = WEAK if "weak" in remark.lower() else STRONG
         if (alias, kind) not in seen:
             seen.add((alias, kind))
@@ -429,7 +442,7 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
     attributes: dict[str, list[str]] = {}
     countries: list[str] = []
     for col, key in _VESSEL_ATTRS:
-        value = _null(f[col])
+        value = _NULL[f[col]]
         if value:
             attributes.setdefault(key, []).append(value)
             if col == "Vess_flag":
@@ -437,9 +450,9 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
                 if code:
                     countries.append(code)
 
-    titles = [t for t in (clean(x) for x in (_null(f["Title"]) or "").split(";")) if t]
+    titles = [t for t in (clean(x) for x in (_NULL[f["Title"]] or "").split(";")) if t]
     addresses = [a for a in (_address(row) for row in rec.addresses) if a is not None]
-    countries += [c for c in (country_or_raw(_null(r.get("country"))) for r in rec.addresses) if c]
+    countries += [c for c in (country_or_raw(_NULL[r.get("country")]) for r in rec.addresses) if c]
 
     entity = Entity(
         id=f"{source}:{native_id}",
@@ -526,6 +539,8 @@ def read(path: Path, source: str) -> ListData:
     # saves a quarter of the time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    if len(_NULL) > _NULL_MEMO_LIMIT:
+        _NULL.clear()
     try:
         records, files, warnings = read_records(path)
         entities = []
