@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI machines are shared and noisy: a first call that builds ICU transliterators or a
+# busy neighbour can take longer than hypothesis' 200 ms deadline without anything being
+# wrong. Correctness is what these properties check; speed lives in benchmarks/.
+settings.register_profile("ci", deadline=None)
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("WATCHLIST_TEST_DATA", ROOT.parent / "shared" / "data"))

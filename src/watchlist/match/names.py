@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -87,10 +88,12 @@ def token_similarity(q: NameForm, i: int, c: NameForm, j: int) -> tuple[float, s
     sa, sb = q.skeletons[i], c.skeletons[j]
     fuzzy = max(_fuzzy(a, b), 0.93 * _fuzzy(ka, kb), float(_edit_similarity([a], [b])[0][0]))
     sk = 0.9 * _fuzzy(sa, sb) if (q.abjad or c.abjad) else None
-    return _combine(a, ka, sa, b, kb, sb, fuzzy, sk)
+    return _combine(_traits(a, ka), sa, _traits(b, kb), sb, fuzzy, sk)
 
 
-SimCache = dict[tuple[int, str], tuple[float, str]]
+# candidate token -> the (query token position, similarity, how) pairs that can align
+# (similarity at least PAIR_FLOOR), for one query form
+SimCache = dict[str, list[tuple[int, float, str]]]
 
 
 def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) -> None:
@@ -102,7 +105,7 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     todo: dict[str, tuple[str, str]] = {}
     for c in candidates:
         for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
-            if tok not in todo and (0, tok) not in cache:
+            if tok not in todo and tok not in cache:
                 todo[tok] = (key, skel)
     if not todo:
         return
@@ -136,35 +139,60 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
                 )
             )
         )
+    # Most pairs are plainly different words: the string metrics are far below the floor
+    # and no rule (same key, same group, same patronymic stem, same skeleton, an initial)
+    # can lift them. Only the rest go through _combine.
     rows = best.tolist()
     sk_rows = abjad_sk.tolist() if abjad_sk is not None else None
-    for i, (a, ka, sa) in enumerate(zip(q.tokens, q.keys, q.skeletons, strict=True)):
-        row = rows[i]
-        for j, b in enumerate(toks):
-            cache[(i, b)] = _combine(
-                a, ka, sa, b, keys[j], skels[j], row[j], sk_rows[i][j] if sk_rows else None
-            )
+    q_traits = [_traits(a, ka) for a, ka in zip(q.tokens, q.keys, strict=True)]
+    for j, b in enumerate(toks):
+        tb = _traits(b, keys[j])
+        sb = skels[j]
+        found: list[tuple[int, float, str]] = []
+        for i, ta in enumerate(q_traits):
+            sa = q.skeletons[i]
+            sk = sk_rows[i][j] if sk_rows is not None else None
+            s, how = _combine(ta, sa, tb, sb, rows[i][j], sk)
+            if s >= PAIR_FLOOR:
+                found.append((i, s, how))
+        cache[b] = found
+
+
+_Traits = tuple[str, str, str | None, str | None, str | None]
+
+
+@lru_cache(maxsize=200_000)
+def _traits(token: str, key: str) -> _Traits:
+    """What the pair rules need of one token, computed once: the token, its phonetic key,
+    its given-name group, and its patronymic stem's key and group."""
+    stem = patronymic_stem(token)
+    stem_key = phonetic_key(stem) if stem else None
+    return (
+        token,
+        key,
+        name_group(key),
+        stem_key,
+        name_group(stem_key) if stem_key is not None else None,
+    )
 
 
 def _combine(
-    a: str, ka: str, sa: str, b: str, kb: str, sb: str, fuzzy: float, sk: float | None
+    ta: _Traits, sa: str, tb: _Traits, sb: str, fuzzy: float, sk: float | None
 ) -> tuple[float, str]:
+    a, ka, ga, pka, pga = ta
+    b, kb, gb, pkb, pgb = tb
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
         return (0.85, "initial") if a[0] == b[0] else (0.0, "initial")
     if ka == kb:
         return 0.95, "phonetic"
-    ga = name_group(ka)
-    if ga is not None and ga == name_group(kb):
+    if ga is not None and ga == gb:
         return 0.9, "equivalent"
-    pa, pb = patronymic_stem(a), patronymic_stem(b)
-    if pa and pb:
-        ka2, kb2 = phonetic_key(pa), phonetic_key(pb)
-        ga = name_group(ka2)
-        if ka2 == kb2 or (ga is not None and ga == name_group(kb2)):
+    if pka is not None and pkb is not None:
+        if pka == pkb or (pga is not None and pga == pgb):
             return 0.9, "equivalent"  # IHOROVYCH = IGOREVICH
-        if min(len(ka2), len(kb2)) >= 2 and OSA.distance(ka2, kb2) <= 1:
+        if min(len(pka), len(pkb)) >= 2 and OSA.distance(pka, pkb) <= 1:
             return 0.88, "equivalent"  # IUREVICH = YURIYOVYCH (stems IUR, YURIY)
     if sk is not None and sa == sb and sa:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
@@ -196,17 +224,19 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
     """
     n, m = len(q.tokens), len(c.tokens)
     cells: list[tuple[float, int, int, str]] = []
-    for j in range(m):
-        tok = c.tokens[j]
-        for i in range(n):
-            if cache is None:
+    if cache is None:
+        for j in range(m):
+            for i in range(n):
                 s, how = token_similarity(q, i, c, j)
-            else:
-                hit = cache.get((i, tok))
-                if hit is None:
-                    hit = cache[(i, tok)] = token_similarity(q, i, c, j)
-                s, how = hit
-            if s >= PAIR_FLOOR:
+                if s >= PAIR_FLOOR:
+                    cells.append((-s, i, j, how))
+    else:
+        for j, tok in enumerate(c.tokens):
+            row = cache.get(tok)
+            if row is None:
+                fill_similarities(q, [c], cache)
+                row = cache[tok]
+            for i, s, how in row:
                 cells.append((-s, i, j, how))
     cells.sort()
     used_q = [False] * n
@@ -226,9 +256,14 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
         num += s * (2 * min(wq, wc) if how == "initial" else wq + wc)
         if s >= 0.8 and wq >= 0.5:
             strong += 1
+    if len(pairs) == n == m:  # every word paired: nothing left over to weigh
+        den = sum(qw) + sum(cw)
+        return (min(1.0, num / den) if den else 0.0), pairs
     left_q = [i for i in range(n) if not used_q[i]]
     left_c = [j for j in range(m) if not used_c[j]]
-    if (left_q and len(left_c) >= 2) or (left_c and len(left_q) >= 2):
+    if ((left_q and len(left_c) >= 2) or (left_c and len(left_q) >= 2)) and (
+        any(len(q.tokens[i]) >= 6 for i in left_q) or any(len(c.tokens[j]) >= 6 for j in left_c)
+    ):
         num, strong = _join_split(q, c, used_q, used_c, pairs, num, strong)
         left_q = [i for i in range(n) if not used_q[i]]
         left_c = [j for j in range(m) if not used_c[j]]
