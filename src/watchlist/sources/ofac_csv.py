@@ -155,7 +155,6 @@ class _NullMemo(dict[str | None, str | None]):
 
 
 _NULL = _NullMemo()
-_NULL_MEMO_LIMIT = 200_000
 
 
 def _read_table(
@@ -452,7 +451,7 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
 
     titles = [t for t in (clean(x) for x in (_NULL[f["Title"]] or "").split(";")) if t]
     addresses = [a for a in (_address(row) for row in rec.addresses) if a is not None]
-    countries += [c for c in (country_or_raw(_NULL[r.get("country")]) for r in rec.addresses) if c]
+    countries += [c for c in (_country(_NULL[r.get("country")]) for r in rec.addresses) if c]
 
     entity = Entity(
         id=f"{source}:{native_id}",
@@ -494,17 +493,24 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
     return entity, warnings
 
 
+_RAW_MAIN = frozenset(MAIN_COLUMNS)
+_RAW_ALT = frozenset(ALT_COLUMNS[1:])
+_RAW_ADD = frozenset(ADD_COLUMNS[1:])
+
+
 def _raw(rec: RawRecord) -> dict[str, Any]:
     """The record as read: non-null cells of every row, by OFAC column name."""
 
-    def keep(row: dict[str, str], columns: tuple[str, ...]) -> dict[str, str]:
-        return {c: v for c in columns if (v := row.get(c)) is not None and v not in _RAW_NULLS}
+    def keep(row: dict[str, str], columns: frozenset[str]) -> dict[str, str]:
+        # rows hold their cells in column order (``_read_table``), so walking the row
+        # keeps that order without a lookup per column
+        return {c: v for c, v in row.items() if c in columns and v not in _RAW_NULLS and v is not None}
 
-    raw: dict[str, Any] = keep(rec.fields, MAIN_COLUMNS)
+    raw: dict[str, Any] = keep(rec.fields, _RAW_MAIN)
     if rec.aliases:
-        raw["alt"] = [keep(a, ALT_COLUMNS[1:]) for a in rec.aliases]
+        raw["alt"] = [keep(a, _RAW_ALT) for a in rec.aliases]
     if rec.addresses:
-        raw["add"] = [keep(a, ADD_COLUMNS[1:]) for a in rec.addresses]
+        raw["add"] = [keep(a, _RAW_ADD) for a in rec.addresses]
     if rec.comments:
         raw["comments"] = list(rec.comments)
     return raw
@@ -539,8 +545,6 @@ def read(path: Path, source: str) -> ListData:
     # saves a quarter of the time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    if len(_NULL) > _NULL_MEMO_LIMIT:
-        _NULL.clear()
     try:
         records, files, warnings = read_records(path)
         entities = []
@@ -549,6 +553,7 @@ def read(path: Path, source: str) -> ListData:
             entities.append(entity)
             warnings.extend(more)
     finally:
+        _NULL.clear()  # each load does its own work; memory goes back
         if gc_was_enabled:
             gc.enable()
     return ListData(
