@@ -157,10 +157,22 @@ class _NullMemo(dict[str | None, str | None]):
 _NULL = _NullMemo()
 
 
+class _ProgramsMemo(dict[str, tuple[str, ...]]):
+    """``split_programs`` of each distinct Program cell (a few hundred in a list)."""
+
+    def __missing__(self, cell: str) -> tuple[str, ...]:
+        value = self[cell] = tuple(split_programs(cell))
+        return value
+
+
+_PROGRAMS = _ProgramsMemo()
+
+
 def _read_table(
-    path: Path, columns: tuple[str, ...], *, optional: bool = False
+    path: Path, columns: tuple[str, ...], *, optional: bool = False, with_line: bool = False
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows of one headerless OFAC CSV file as dicts, with their line numbers."""
+    """Rows of one headerless OFAC CSV file as dicts, with their line numbers (also in the
+    dict, under ``_line``, with ``with_line``)."""
     try:
         data = read_bytes(path)
     except ListFormatError as exc:
@@ -191,8 +203,10 @@ def _read_table(
             if not out and ent.lower() == "ent_num":
                 continue  # a header row some mirrors add
             raise ListFormatError(str(path), f"ent_num {ent[:40]!r} is not a number", line=start)
-        rec = dict(zip(columns, row, strict=True))
+        rec = dict(zip(columns, row, strict=False))  # the count is checked above
         rec["ent_num"] = ent
+        if with_line:
+            rec["_line"] = str(start)
         out.append((start, rec))
     if text.count('"') % 2:  # OFAC never doubles quotes: an odd count is a cut field
         raise ListFormatError(
@@ -278,7 +292,7 @@ def read_records(path: Path) -> tuple[list[RawRecord], list[str], list[str]]:
                 f"and {fs.alt} in one folder",
             )
         files.append(cpath.name)
-        rows = _read_table(cpath, columns, optional=optional)
+        rows = _read_table(cpath, columns, optional=optional, with_line=attr != "comments")
         orphans = 0
         for line, row in rows:
             rec = records.get(row["ent_num"])
@@ -292,7 +306,7 @@ def read_records(path: Path) -> tuple[list[RawRecord], list[str], list[str]]:
             if attr == "comments":
                 rec.comments.append(row["remarks"])
             else:
-                getattr(rec, attr).append({**row, "_line": str(line)})
+                getattr(rec, attr).append(row)
         if rows and orphans > _ORPHAN_LIMIT * len(rows) and orphans > 1:
             raise ListFormatError(
                 str(cpath),
@@ -449,7 +463,8 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
                 if code:
                     countries.append(code)
 
-    titles = [t for t in (clean(x) for x in (_NULL[f["Title"]] or "").split(";")) if t]
+    title_cell = _NULL[f["Title"]]
+    titles = [t for t in (clean(x) for x in title_cell.split(";")) if t] if title_cell else []
     addresses = [a for a in (_address(row) for row in rec.addresses) if a is not None]
     countries += [c for c in (_country(_NULL[r.get("country")]) for r in rec.addresses) if c]
 
@@ -461,7 +476,7 @@ def to_entity(rec: RawRecord, source: str) -> tuple[Entity, list[str]]:
         name=name,
         names=names,
         addresses=addresses,
-        programs=[Program(code, AUTHORITY) for code in split_programs(f["Program"])],
+        programs=[Program(code, AUTHORITY) for code in _PROGRAMS[f["Program"]]],
         titles=titles,
         attributes=attributes,
         remarks=remarks,
@@ -554,6 +569,7 @@ def read(path: Path, source: str) -> ListData:
             warnings.extend(more)
     finally:
         _NULL.clear()  # each load does its own work; memory goes back
+        _PROGRAMS.clear()
         if gc_was_enabled:
             gc.enable()
     return ListData(

@@ -111,7 +111,10 @@ _KEEP_DOT = re.compile(
 
 
 def _strip_final_dot(frag: str) -> str:
-    if frag.endswith(".") and not frag.endswith("..") and not _KEEP_DOT.search(frag):
+    # Any match of _KEEP_DOT lies in the last six characters (its longest alternative,
+    # "CORP.", and the character before it for \b; a run of initials matches if its last
+    # two do), so only those are searched, not every position of a long fragment.
+    if frag.endswith(".") and not frag.endswith("..") and not _KEEP_DOT.search(frag[-6:]):
         return frag[:-1].rstrip()
     return frag
 
