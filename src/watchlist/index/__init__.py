@@ -32,6 +32,7 @@ BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by
 MIN_DELETE_KEY = 4
 COMMON_KEY = 50  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
+TIE_BREAK = 0.001  # per word of difference in length, far below any token's weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class ScreeningIndex:
                 if j not in n.form.keys:
                     postings[JOINED + j].append(i)
         self._postings = dict(postings)
+        self._ntokens = np.array([len(n.form.tokens) for n in self.names], dtype=np.float32)
         self._np = {k: np.array(v, dtype=np.int32) for k, v in self._postings.items()}
         self._np_skeletons = {k: np.array(v, dtype=np.int32) for k, v in skeletons.items()}
         self._skeletons = dict(skeletons)
@@ -215,6 +217,9 @@ class ScreeningIndex:
         accs: list[dict[int, float]] = []
         for form in forms:
             ids, scores = self._accumulate(form)
+            # Among names sharing as much of the query, those with about as many words
+            # come first: the cap must not cut a tie (all the KANGs) at random.
+            scores = scores - TIE_BREAK * np.abs(self._ntokens[ids] - len(form.tokens))
             if len(ids) > max_names * 2:
                 keep = np.argpartition(-scores, max_names * 2)[: max_names * 2]
                 ids, scores = ids[keep], scores[keep]

@@ -10,6 +10,7 @@ matched well, since lists and customers often give more or fewer middle names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,10 +104,13 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     ``cdist`` over all pairs at once instead of one Python call per pair.
     """
     todo: dict[str, tuple[str, str]] = {}
+    abjad_toks: set[str] = set()  # consonant skeletons only count where a side is abjad
     for c in candidates:
         for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
             if tok not in todo and tok not in cache:
                 todo[tok] = (key, skel)
+            if c.abjad:
+                abjad_toks.add(tok)
     if not todo:
         return
     toks = list(todo)
@@ -151,20 +155,23 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
         found: list[tuple[int, float, str]] = []
         for i, ta in enumerate(q_traits):
             sa = q.skeletons[i]
-            sk = sk_rows[i][j] if sk_rows is not None else None
+            sk = sk_rows[i][j] if sk_rows is not None and (q.abjad or b in abjad_toks) else None
             s, how = _combine(ta, sa, tb, sb, rows[i][j], sk)
             if s >= PAIR_FLOOR:
                 found.append((i, s, how))
         cache[b] = found
 
 
-_Traits = tuple[str, str, str | None, str | None, str | None]
+_Traits = tuple[str, str, str | None, str | None, str | None, bool, str]
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiouy")
 
 
 @lru_cache(maxsize=200_000)
 def _traits(token: str, key: str) -> _Traits:
     """What the pair rules need of one token, computed once: the token, its phonetic key,
-    its given-name group, and its patronymic stem's key and group."""
+    its given-name group, its patronymic stem's key and group, whether it lacks vowels,
+    and its consonants."""
     stem = patronymic_stem(token)
     stem_key = phonetic_key(stem) if stem else None
     return (
@@ -173,14 +180,16 @@ def _traits(token: str, key: str) -> _Traits:
         name_group(key),
         stem_key,
         name_group(stem_key) if stem_key is not None else None,
+        len(token) >= 2 and token.isalpha() and not _VOWELS.intersection(token),
+        _DOUBLED.sub(r"\1", "".join(ch for ch in token if ch not in _VOWELS)) if token.isalpha() else "",
     )
 
 
 def _combine(
     ta: _Traits, sa: str, tb: _Traits, sb: str, fuzzy: float, sk: float | None
 ) -> tuple[float, str]:
-    a, ka, ga, pka, pga = ta
-    b, kb, gb, pkb, pgb = tb
+    a, ka, ga, pka, pga, va, ca = ta
+    b, kb, gb, pkb, pgb, vb, cb = tb
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
@@ -197,12 +206,24 @@ def _combine(
     if sk is not None and sa == sb and sa:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
         return (0.92 if len(sa) >= 2 else 0.85), "skeleton"
+    if len(ka) >= 5 and len(kb) >= 5 and ka.replace("c", "s") == kb.replace("c", "s"):
+        return 0.88, "phonetic"  # French CH for SH: BOUCHRA/BUSHRA, HICHAM/HISHAM
     best, how = fuzzy, "fuzzy"
     if sk is not None and len(sa) >= 2 and len(sb) >= 2 and sk > best:
         best, how = sk, "skeleton"
     if min(len(a), len(b)) <= 3 and best < 0.95:
         best *= 0.8
-    return _firm(best), how
+    best = _firm(best)
+    if (
+        best < 0.88
+        and ca == cb
+        and len(ca) >= 2
+        and (va or vb or (len(ca) >= 3 and OSA.distance(a, b) <= 2))
+    ):
+        # The same consonants with other vowels (JASSEM/JASIM), or a word typed without
+        # its vowels (CHL for CHOL, WNG for WANG).
+        return 0.88, "consonants"
+    return best, how
 
 
 def _firm(s: float) -> float:

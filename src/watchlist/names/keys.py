@@ -39,6 +39,12 @@ _SUBS = [
     ("j", "J"),
 ]
 _C_SOFT = re.compile(r"c(?=[eiy])")
+# Russian ё is written YO after a consonant by some (FYODOROV, PYOTR, SEMYONOV) and E by
+# others (FEDOROV, PETR, SEMENOV).
+_YO = re.compile(r"(?<=[bcdfgklmnprstvz])yo")
+# Arabic writes the article's l before a "sun" consonant but says it as that consonant:
+# AL-SABBAR is ES-SABBAR, SAAD AL-DIN is SADUDDIN, ABD AL-RAHMAN is ABDURRAHMAN.
+_SUN_L = re.compile(r"(?<=[aeiu])l(?=[tdrzsn])")
 _VOWEL_CLASS = str.maketrans({"e": "a", "o": "u", "y": "i"})
 _DOUBLES = re.compile(r"(.)\1+")
 _TRAILING_H = re.compile(r"(?<=[aeiou])h$")
@@ -51,6 +57,8 @@ def phonetic_key(token: str) -> str:
     if len(token) <= 1 or not token.isalpha():
         return token
     s = _ENDINGS.sub("i", token)
+    if "yo" in s:
+        s = _YO.sub("e", s)
     s = _TRAILING_H.sub("", s)
     s = _LEADING_Y.sub("", s)
     for a, b in _SUBS:
@@ -76,6 +84,9 @@ def skeleton(token: str) -> str:
     s = s.lower()
     if len(s) > 1 and s.endswith("h"):
         s = s[:-1]
+    # The letters romanised D, DH or Z by one system are Z in Persian and Urdu (REZA,
+    # ZAKIR for Arabic RIDA, DHAKIR): one class.
+    s = _SUN_L.sub("", s).replace("dh", "d").replace("z", "d")
     s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
     s = s.lstrip("aeiouyw")
     return _DOUBLES.sub(r"\1", s)

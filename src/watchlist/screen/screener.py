@@ -19,6 +19,10 @@ from watchlist.names import NameForm, analyze_name
 from watchlist.screen.query import Filters, Query
 
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" / UN "low quality" aliases alert less readily
+# Names compared per query. Arabic-script names give only consonants, which many more
+# listed names share (ABD AL-RAHMAN): they get a wider net.
+CANDIDATES = 30
+ABJAD_CANDIDATES = 60
 MAX_POSITIVE_EVIDENCE = 0.26  # the most evidence can add: names below threshold - this are skipped
 
 
@@ -126,7 +130,7 @@ def screen(
     caches: list[SimCache] = [{} for _ in forms]
     found = [
         (nid, fis)
-        for nid, fis in index.candidates(forms)
+        for nid, fis in index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
         if filters.allows(*_filter_key(index, nid))
     ]
     for fi, form in enumerate(forms):

@@ -894,12 +894,89 @@ def xlsx_rows(file: Path) -> Iterator[tuple[int, list[str | None]]]:
     with zf:
         sheet, member = _sheet_member(zf, file)
         strings = _shared_strings(zf, file)
+        plain = _plain_sheet_rows(zf, member, strings)
+        if plain is not None:
+            yield from plain
+            return
         try:
             f = zf.open(member)
         except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
             raise ListFormatError(str(file), f"cannot open sheet {sheet!r} ({exc})") from exc
         with f:
             yield from _sheet_rows(f, strings, file, sheet)
+
+
+# A sheet as spreadsheet writers produce it: rows of cells, each with at most a value, and
+# nothing else (no formula, inline string, entity, prefix or odd character). Read with these
+# patterns it costs a tenth of walking lxml elements (2 s for the 300,000 cells of the 2025
+# list); anything else, damaged or unusual, goes through lxml as before.
+_SHEET_DATA = re.compile(rb"<sheetData\s*>")
+_ATTRS = rb'(?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*")*\s*'
+_PLAIN_ROW = re.compile(rb"\s*<row(" + _ATTRS + rb")(?:/>|>((?:\s*<c(?:" + _ATTRS + rb")"
+                        rb"(?:/>|>(?:<v>[^<&>\r\x00-\x08\x0b\x0c\x0e-\x1f]*</v>)?</c>))*)\s*</row>)")
+_PLAIN_CELL = re.compile(rb"<c(" + _ATTRS + rb")(?:/>|>(?:<v>([^<]*)</v>)?</c>)")
+_ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)="([^"]*)"')
+_DECLARED = re.compile(rb"""^<\?xml[^>]*encoding=["']([^"']+)["']""")
+
+
+def _plain_sheet_rows(
+    zf: zipfile.ZipFile, member: str, strings: list[str]
+) -> list[tuple[int, list[str | None]]] | None:
+    """``_sheet_rows`` of a plain sheet, read with patterns; None for any other sheet (and
+    for any fault: lxml then reads it, and reports what is wrong, as it always did)."""
+    try:
+        data = zf.read(member)
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        declared = _DECLARED.match(data)
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None
+        start = _SHEET_DATA.search(data)
+        end = data.rfind(b"</sheetData>")
+        if start is None or end < start.end():
+            return None
+        head, tail = data[: start.end()], data[end:]
+        if b"<row" in head or b"<row" in tail:
+            return None
+        # everything outside the rows must be well-formed XML too
+        etree.fromstring(head + tail, etree.XMLParser(resolve_entities=False, no_network=True))
+        out: list[tuple[int, list[str | None]]] = []
+        pos, stop = start.end(), end
+        last_row = 0
+        while True:
+            m = _PLAIN_ROW.match(data, pos, stop)
+            if m is None:
+                break
+            pos = m.end()
+            r = dict(_ATTR.findall(m.group(1))).get(b"r")
+            rownum = int(r) if r and r.isdigit() else last_row + 1
+            values: list[str | None] = []
+            col = -1
+            for c in _PLAIN_CELL.finditer(m.group(2) or b""):
+                attrs = dict(_ATTR.findall(c.group(1)))
+                ref = attrs.get(b"r")
+                col = _col_index(ref.decode("ascii")) if ref else col + 1
+                if col < 0:
+                    return None
+                v = c.group(2)
+                kind = attrs.get(b"t")
+                text = _value_text(
+                    kind.decode("ascii") if kind is not None else None,
+                    v.decode("utf-8") if v is not None else None,
+                    strings,
+                )
+                if text is None:
+                    continue
+                if len(values) <= col:
+                    values.extend([None] * (col + 1 - len(values)))
+                values[col] = text
+            last_row = rownum
+            out.append((rownum, values))
+        if data[pos:stop].strip():
+            return None  # something the patterns do not read: lxml reads the sheet
+        return out
+    except Exception:  # noqa: BLE001 - any fault: the lxml path reads it and says what it is
+        return None
 
 
 def _zip_xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
@@ -989,6 +1066,11 @@ def _cell_text(c: etree._Element, kind: str | None, strings: list[str]) -> str |
         if local(child.tag) == "v":
             v = child.text
             break
+    return _value_text(kind, v, strings)
+
+
+def _value_text(kind: str | None, v: str | None, strings: list[str]) -> str | None:
+    """A cell's value from its type and the text of its ``v`` (not inline strings)."""
     if v is None:
         return None
     if kind == "s":
