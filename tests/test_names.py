@@ -90,3 +90,60 @@ def test_korean_in_dprk_spelling() -> None:
     tokens = {f.tokens for f in analyze_name("김정은")}
     assert ("kim", "jong", "un") in tokens
     assert ("pak", "pong", "ju") in {f.tokens for f in analyze_name("박봉주")}
+
+
+def _best(query: str, listed: str, *, org: bool = False) -> float:
+    qs = analyze_name(query, is_org=org, is_person=not org)
+    cs = analyze_name(listed, is_org=org, is_person=not org)
+    return max(compare_forms(q, c).score for q in qs for c in cs)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Николай Васильевич Фёдоров", "Nikolay Vasilyevich FYODOROV"),  # ё as E and as YO
+        ("محمد رضا عموزاد", "Mohammad-Reza AMOUZAD"),  # ض is Z in Persian
+        ("عبد الروف ذاکر", "ABDUL RAUF ZAKIR"),  # ذ is Z in Persian
+        ("زكريا الصبار", "ZAKARYA ESSABAR"),  # the article assimilated: es-Sabar
+        ("سعد الدين سيد", "SADUDDIN SAYYED"),
+        ("Bouchra AL ASSAD", "AL-ASSAD, Bushra"),  # French CH for SH
+        ("KIM CHL NAM", "KIM, Chol Nam"),  # a word typed without its vowel
+        ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
+    ],
+)
+def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
+    assert _best(query, listed) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Paradzai Panah", "PEREZ PENA, Jaime"),  # D/Z are one class only for Arabic script
+        ("Muhammad Kereke", "KARAKI, Muhammad"),  # same consonants, too many other letters
+        ("Viktor Ivanayev", "IVANOV, Viktor"),
+        ("Ahmad Mahmoud", "Ahmad Mohammad"),  # MAHMOUD and MOHAMMAD are different names
+    ],
+)
+def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) -> None:
+    assert _best(query, listed) < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("МОСКОВСКИЙ КРЕДИТНЫЙ БАНК", "CREDIT BANK OF MOSCOW"),
+        ("Российский фонд прямых инвестиций", "RUSSIAN DIRECT INVESTMENT FUND"),
+        ("ЧАСТНАЯ ВОЕННАЯ КОМПАНИЯ РЕДУТ", "PRIVATE MILITARY COMPANY REDUT"),
+        ("ПАО АКБ Металлинвестбанк", "PJSC JSCB METALLINVESTBANK"),
+        ("Научно-исследовательский институт атомных реакторов", "ATOMIC REACTOR RESEARCH INSTITUTE"),
+    ],
+)
+def test_russian_company_names_meet_their_english_listing(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+def test_glossary_keeps_unknown_words_and_city_names() -> None:
+    from watchlist.names.glossary import english_org_name
+
+    assert english_org_name("Новосибирский завод") == "новосибирский plant"  # not NEW SIBIRSKIY
+    assert english_org_name("Газпром") is None

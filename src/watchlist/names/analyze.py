@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from watchlist.names.glossary import english_org_name
 from watchlist.names.keys import phonetic_key, skeleton
 from watchlist.names.script import ABJADS, detect_script
 from watchlist.names.tokens import (
@@ -82,6 +83,10 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
         bare = _PARENS.sub(" ", name).strip()
         if bare and bare != name:
             latins += [ascii_fold(bare)] if script == "Latn" else to_latin(bare, script)
+    if script == "Cyrl" and is_org:
+        english = english_org_name(name)
+        if english is not None:
+            latins += to_latin(english, "Cyrl")[:1]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for latin in latins:
