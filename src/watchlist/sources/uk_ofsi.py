@@ -886,7 +886,8 @@ def group_record(rows: list[dict[str, str]]) -> dict[str, Any]:
 
 
 def xlsx_rows(file: Path) -> Iterator[tuple[int, list[str | None]]]:
-    """(sheet row number, cell values) of the ``Data`` sheet (or the first), streamed."""
+    """(sheet row number, cell values) of the ``Data`` sheet (or the first): a plain sheet
+    read at once with patterns, any other streamed through lxml."""
     try:
         zf = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
@@ -911,10 +912,13 @@ def xlsx_rows(file: Path) -> Iterator[tuple[int, list[str | None]]]:
 # patterns it costs a tenth of walking lxml elements (2 s for the 300,000 cells of the 2025
 # list); anything else, damaged or unusual, goes through lxml as before.
 _SHEET_DATA = re.compile(rb"<sheetData\s*>")
-_ATTRS = rb'(?:\s+[A-Za-z_:][\w:.-]*="[^"<&]*")*\s*'
+_ATTRS = rb'(?:\s+[A-Za-z_:][\w:.-]*="[^"<&\t\n\r]*")*\s*'
 _PLAIN_ROW = re.compile(rb"\s*<row(" + _ATTRS + rb")(?:/>|>((?:\s*<c(?:" + _ATTRS + rb")"
                         rb"(?:/>|>(?:<v>[^<&>\r\x00-\x08\x0b\x0c\x0e-\x1f]*</v>)?</c>))*)\s*</row>)")
-_PLAIN_CELL = re.compile(rb"<c(" + _ATTRS + rb")(?:/>|>(?:<v>([^<]*)</v>)?</c>)")
+# (column letters, type, "<v>value</v>" or empty) of a cell written r=, s=, t= in that order
+_PLAIN_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?(?: t="([A-Za-z]+)")?\s*(?:/>|>(<v>[^<]*</v>)?</c>)'
+)
 _ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)="([^"]*)"')
 _DECLARED = re.compile(rb"""^<\?xml[^>]*encoding=["']([^"']+)["']""")
 
@@ -941,6 +945,7 @@ def _plain_sheet_rows(
         # everything outside the rows must be well-formed XML too
         etree.fromstring(head + tail, etree.XMLParser(resolve_entities=False, no_network=True))
         out: list[tuple[int, list[str | None]]] = []
+        columns: dict[bytes, int] = {}
         pos, stop = start.end(), end
         last_row = 0
         while True:
@@ -948,25 +953,35 @@ def _plain_sheet_rows(
             if m is None:
                 break
             pos = m.end()
-            r = dict(_ATTR.findall(m.group(1))).get(b"r")
+            if b"xmlns" in m.group(0):
+                return None  # a namespace declared on a row or cell: lxml resolves it
+            pairs = _ATTR.findall(m.group(1))
+            row_attrs = dict(pairs)
+            if len(row_attrs) != len(pairs):
+                return None  # a repeated attribute: not well-formed
+            r = row_attrs.get(b"r")
             rownum = int(r) if r and r.isdigit() else last_row + 1
             values: list[str | None] = []
-            col = -1
-            for c in _PLAIN_CELL.finditer(m.group(2) or b""):
-                attrs = dict(_ATTR.findall(c.group(1)))
-                ref = attrs.get(b"r")
-                col = _col_index(ref.decode("ascii")) if ref else col + 1
+            content = m.group(2) or b""
+            cells = _PLAIN_CELL.findall(content)
+            if len(cells) != content.count(b"<c"):
+                return None  # cells with other attributes than r, s, t (in that order)
+            for letters, kind, v in cells:
+                col = columns.get(letters, -1)
                 if col < 0:
-                    return None
-                v = c.group(2)
-                kind = attrs.get(b"t")
-                text = _value_text(
-                    kind.decode("ascii") if kind is not None else None,
-                    v.decode("utf-8") if v is not None else None,
-                    strings,
-                )
-                if text is None:
-                    continue
+                    col = columns[letters] = _col_index(letters.decode("ascii"))
+                if kind == b"s":  # a shared string, nine cells in ten
+                    if not v:
+                        continue
+                    text: str | None = strings[int(v[3:-4])]
+                elif kind == b"inlineStr":
+                    return None  # its text is in <is>, which lxml reads
+                else:
+                    text = _value_text(
+                        kind.decode("ascii") or None, v[3:-4].decode("utf-8") if v else None, strings
+                    )
+                    if text is None:
+                        continue
                 if len(values) <= col:
                     values.extend([None] * (col + 1 - len(values)))
                 values[col] = text
@@ -975,7 +990,7 @@ def _plain_sheet_rows(
         if data[pos:stop].strip():
             return None  # something the patterns do not read: lxml reads the sheet
         return out
-    except Exception:  # noqa: BLE001 - any fault: the lxml path reads it and says what it is
+    except Exception:  # any fault: the lxml path reads the sheet and says what it is
         return None
 
 
