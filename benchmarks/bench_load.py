@@ -85,6 +85,23 @@ def cli_all(workers: int) -> float:
         return time.perf_counter() - t0
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds every process on the machine has used so far (Linux), to tell how much
+    of it other jobs took while this ran: their load slows both the figures and the
+    parallel speed-up."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def med(xs: list[float]) -> float:
     return statistics.median(xs)
 
@@ -96,6 +113,7 @@ def main() -> None:
     ap.add_argument("--no-cli", action="store_true", help="skip the end-to-end CLI runs")
     args = ap.parse_args()
     n_copies = sum(len(mirror_history(DATA, s)) for s in SOURCES)
+    started, busy0, own0 = time.perf_counter(), busy_seconds(), own_seconds()
     load_sdn()  # warm caches (imports, country tables)
 
     base, sdn_parse, sdn_total = [], [], []
@@ -138,6 +156,13 @@ def main() -> None:
             f"  the same as a fresh `watchlist update --history` process (start, imports and cold"
             f" tables included), median of 3: 1 worker {med(cli_seq):.2f} s,"
             f" {args.workers} workers {med(cli_par):.2f} s"
+        )
+    busy1 = busy_seconds()
+    if busy0 is not None and busy1 is not None:
+        others = max(0.0, (busy1 - busy0) - (own_seconds() - own0)) / (time.perf_counter() - started)
+        print(
+            f"other jobs on the machine meanwhile: {others:.2f} of {os.cpu_count()} cores on average"
+            " (figures with more than ~0.2 are slowed, the parallel ones most)"
         )
 
 
