@@ -213,7 +213,7 @@ def main() -> None:
         row += "  ".join(f"{_pct(r['categories'].get(c, {}).get('rate'), 14)}" for c in cats)
         print(row)
     print("\nwatchlist recall / false-alert rate by threshold:")
-    for thr in (0.70, 0.75, 0.78, 0.80, 0.82, 0.85, 0.88, 0.90):
+    for thr in (0.70, 0.75, 0.78, 0.80, 0.82, 0.83, 0.85, 0.88, 0.90):
         r = table("watchlist", our_rows, thr)
         print(f"  {thr:.2f}: recall {_pct(r['recall'])}, original script {_pct(r['original_script_recall'])}, FAR {_pct(r['false_alert_rate'])}")
     counts = {c: sum(1 for x in cases if x["category"] == c) for c in cats}

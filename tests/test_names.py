@@ -147,3 +147,27 @@ def test_glossary_keeps_unknown_words_and_city_names() -> None:
 
     assert english_org_name("Новосибирский завод") == "новосибирский plant"  # not NEW SIBIRSKIY
     assert english_org_name("Газпром") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("CUBANACAN U.K. LIMITWD", "CUBANACAN U.K. LIMITED"),  # a typo in the legal form
+        ("CASTLE HOLDING FMBH", "CASTLE HOLDING GMBH"),
+        ("KOREA EXPO JJOINT VENTURE", "KOREA EXPO JOINT VENTURE"),
+        ("PAYA PARTOVCO.", "PAYA PARTOV CO."),  # two words written together
+    ],
+)
+def test_company_typos(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+def test_legal_form_typo_fix_leaves_other_words_alone() -> None:
+    from watchlist.names.tokens import strip_org_forms_typos
+
+    assert strip_org_forms_typos("ventura limitwd") == "ventura"
+    assert strip_org_forms_typos("castle holding fmbh") == "castle holding"
+
+
+def test_word_written_together_with_its_neighbour() -> None:
+    assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD

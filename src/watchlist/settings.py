@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-DEFAULT_THRESHOLD = 0.82
+DEFAULT_THRESHOLD = 0.83
 
 
 def _default_db() -> str:

@@ -214,14 +214,12 @@ def _combine(
     if min(len(a), len(b)) <= 3 and best < 0.95:
         best *= 0.8
     best = _firm(best)
-    if (
-        best < 0.88
-        and ca == cb
-        and len(ca) >= 2
-        and (va or vb or (len(ca) >= 3 and OSA.distance(a, b) <= 2))
+    if best < 0.88 and (
+        (ca == cb and len(ca) >= 2 and (va or vb or (len(ca) >= 3 and OSA.distance(a, b) <= 2)))
+        or ((va or vb) and min(len(a), len(b)) >= 3 and OSA.distance(a, b) == 1)
     ):
         # The same consonants with other vowels (JASSEM/JASIM), or a word typed without
-        # its vowels (CHL for CHOL, WNG for WANG).
+        # its vowels or with a consonant for one (CHL for CHOL, PSK for PAK).
         return 0.88, "consonants"
     return best, how
 
@@ -288,6 +286,10 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
         num, strong = _join_split(q, c, used_q, used_c, pairs, num, strong)
         left_q = [i for i in range(n) if not used_q[i]]
         left_c = [j for j in range(m) if not used_c[j]]
+    if left_q or left_c:
+        num, strong = _rejoin(q, c, used_q, used_c, pairs, num, strong)
+        left_q = [i for i in range(n) if not used_q[i]]
+        left_c = [j for j in range(m) if not used_c[j]]
     forgiving = strong >= 2
     extra_q = EXTRA_QUERY_COST if forgiving else 1.0
     extra_c = EXTRA_CANDIDATE_COST if forgiving else 1.0
@@ -335,6 +337,44 @@ def _join_split(
                 num += sim * (w_a + w_b)
                 strong += 1
                 break
+    return num, strong
+
+
+def _rejoin(
+    q: NameForm, c: NameForm, used_q: list[bool], used_c: list[bool], pairs: Alignment, num: float, strong: int
+) -> tuple[float, int]:
+    """A long word paired loosely with one word when it is really that word and the
+    leftover next to it written together (PARTOVCO for PARTOV CO, GHIASSOUDDINEAGHA for
+    GHIASSOUDDINE AGHA): re-pair it with both."""
+    qw, cw = q.weights, c.weights
+    for k, (i, j, s, how) in enumerate(pairs):
+        if s >= 0.95 or how in ("initial", "joined"):
+            continue
+        for long_is_q in (True, False):
+            x, y = (i, j) if long_is_q else (j, i)
+            long_tok = (q.tokens if long_is_q else c.tokens)[x]
+            others = c.tokens if long_is_q else q.tokens
+            used_other = used_c if long_is_q else used_q
+            if len(long_tok) < 6:
+                continue
+            for y2 in (y - 1, y + 1):
+                if not 0 <= y2 < len(others) or used_other[y2]:
+                    continue
+                lo, hi = min(y, y2), max(y, y2)
+                joined = others[lo] + others[hi]
+                sim = 1.0 if joined == long_tok else Levenshtein.normalized_similarity(long_tok, joined)
+                sim *= 0.97
+                if sim < 0.85 * 0.97 or sim <= s:
+                    continue
+                used_other[y2] = True
+                w_long = (qw if long_is_q else cw)[x]
+                w_parts = sum((cw if long_is_q else qw)[t] for t in (lo, hi))
+                num += sim * (w_long + w_parts) - s * (qw[i] + cw[j])
+                if not (s >= 0.8 and qw[i] >= 0.5):
+                    strong += 1
+                pairs[k] = (x, lo, sim, "joined") if long_is_q else (lo, x, sim, "joined")
+                pairs.append((x, hi, sim, "joined") if long_is_q else (hi, x, sim, "joined"))
+                return num, strong
     return num, strong
 
 

@@ -12,7 +12,7 @@ from watchlist.names.tokens import (
     JOIN_PREFIXES,
     JOIN_SUFFIXES,
     TITLES,
-    strip_org_forms,
+    strip_org_forms_typos,
     token_weight,
     tokenize,
 )
@@ -92,7 +92,7 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
     for latin in latins:
         text = latin.lower()
         if is_org:
-            text = strip_org_forms(text)
+            text = strip_org_forms_typos(text)
         tokens = tokenize(text)
         if is_person and not is_org:
             kept = [t for t in tokens if t not in TITLES]

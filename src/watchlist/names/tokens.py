@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 _APOSTROPHES = re.compile(
     r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4\u02b9\u02c8]"
 )
@@ -50,6 +52,48 @@ def tokenize(latin: str) -> list[str]:
     """Lower-case ASCII tokens of an already Latin, ASCII-folded name."""
     s = _APOSTROPHES.sub("", latin.lower())
     return [t for t in _SPLIT.split(s) if t]
+
+
+# Words of company legal forms (LIMITED, S.A. DE C.V., GMBH): a typo in one
+# (LIMITWD, FMBH) would keep it from being recognised and leave it to count against
+# the match as a word the listed name lacks.
+_LEGAL_WORDS = frozenset(
+    """limited company corporation incorporated joint venture stock gmbh sociedad anonima
+    capital variable limitada responsabilidad societe anonyme aktiengesellschaft
+    gesellschaft haftung partnership liability private public sarl""".split()
+)
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _legal_word(token: str) -> str:
+    if len(token) < 4 or token in _LEGAL_WORDS:
+        return token
+    for w in _LEGAL_WORDS:
+        if (
+            abs(len(w) - len(token)) <= 1
+            and (len(w) >= 5 or w == "gmbh")
+            and OSA.distance(token, w, score_cutoff=1) <= 1
+        ):
+            return w
+    return token
+
+
+@lru_cache(maxsize=100_000)
+def strip_org_forms_typos(latin_lower: str) -> str:
+    """``strip_org_forms``, also when a legal-form word has one typing error (LIMITWD,
+    FMBH); a corrected word that is not part of a legal form stays as written (VENTURA)."""
+    fixed: dict[str, str] = {}
+
+    def fix(m: re.Match[str]) -> str:
+        w = _legal_word(m.group(0))
+        if w != m.group(0):
+            fixed[w] = m.group(0)
+        return w
+
+    text = _WORD_RE.sub(fix, latin_lower)
+    if not fixed:
+        return strip_org_forms(latin_lower)
+    return _WORD_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), strip_org_forms(text))
 
 
 @lru_cache(maxsize=100_000)
