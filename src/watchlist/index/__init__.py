@@ -32,6 +32,7 @@ BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by
 MIN_DELETE_KEY = 4
 COMMON_KEY = 50  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
+MEMO_SIZE = 100_000  # query words whose merged postings are kept
 TIE_BREAK = 0.001  # per word of difference in length, far below any token's weight
 
 
@@ -102,6 +103,7 @@ class ScreeningIndex:
                 for d in dict.fromkeys(_deletes(k)):
                     neighbours[d].append(k)
         self._neighbours = dict(neighbours)
+        self._memo: dict[tuple[str, str | None], tuple[Any, Any, int] | None] = {}
 
     # ------------------------------------------------------------ building
 
@@ -157,6 +159,41 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
+    def _token_postings(self, key: str, skeleton: str | None) -> tuple[Any, Any, int] | None:
+        """(sorted names, their best credit, total postings) for one query key: every key
+        variant's postings (and the skeleton's, for abjad queries) merged once, each name
+        with the credit of its best variant. Memoised: the index never changes, and the
+        same words come back query after query."""
+        memo_key = (key, skeleton)
+        hit = self._memo.get(memo_key, False)
+        if hit is not False:
+            return hit  # type: ignore[return-value]
+        arrays = [(self._np[k], credit) for k, credit in self._key_variants(key)]
+        if skeleton is not None and skeleton in self._np_skeletons:
+            arrays.append((self._np_skeletons[skeleton], 0.9))
+        out: tuple[Any, Any, int] | None = None
+        if arrays:
+            size = sum(len(a) for a, _ in arrays)
+            if len(arrays) == 1:
+                ids = arrays[0][0]
+                credit = np.full(len(ids), arrays[0][1], dtype=np.float32)
+            else:
+                ids = np.concatenate([a for a, _ in arrays])
+                credits = np.concatenate([np.full(len(a), c, dtype=np.float32) for a, c in arrays])
+                order = np.argsort(-credits, kind="stable")  # best credit first, kept by unique
+                ids, first = np.unique(ids[order], return_index=True)
+                credit = credits[order][first]
+            out = (ids, credit, size)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[memo_key] = out
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
     def _accumulate(self, form: NameForm) -> tuple[Any, Any]:
         """(name positions, retrieval scores) for one query form, in numpy arrays.
 
@@ -166,45 +203,28 @@ class ScreeningIndex:
         """
         per_token = []
         for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
-            arrays = [(self._np[k], credit) for k, credit in self._key_variants(key)]
-            if form.abjad and len(skel) >= 2 and skel in self._np_skeletons:
-                arrays.append((self._np_skeletons[skel], 0.9))
-            if arrays:
-                per_token.append((sum(len(a) for a, _ in arrays), arrays, w))
+            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None)
+            if merged is not None:
+                per_token.append((merged[2], merged[0], merged[1], w))
         per_token.sort(key=lambda t: t[0])
         ids_parts: list[Any] = []
         w_parts: list[Any] = []
         common = []
-        for size, arrays, w in per_token:
+        for size, ids, credit, w in per_token:
             if size > BIG_POSTINGS and ids_parts:
-                common.append((arrays, w))
+                common.append((ids, credit, w))
                 continue
-            ids: Any
-            ws: Any
-            if len(arrays) == 1:
-                ids = arrays[0][0]
-                ws = np.full(len(ids), w * arrays[0][1], dtype=np.float32)
-            else:
-                ids = np.concatenate([a for a, _ in arrays])
-                credit = np.concatenate([np.full(len(a), c, dtype=np.float32) for a, c in arrays])
-                order = np.argsort(-credit, kind="stable")  # best credit first, kept by unique
-                ids, first = np.unique(ids[order], return_index=True)
-                ws = credit[order][first] * w
             ids_parts.append(ids)
-            w_parts.append(ws)
+            w_parts.append(credit * np.float32(w))
         if not ids_parts:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         uniq, inverse = np.unique(np.concatenate(ids_parts), return_inverse=True)
         scores = np.bincount(inverse, weights=np.concatenate(w_parts)).astype(np.float32)
-        for arrays, w in common:
-            bonus = np.zeros(len(uniq), dtype=np.float32)
-            for a, key_credit in arrays:
-                # Postings are sorted: a binary search per found name is far cheaper than
-                # np.isin's sort of both arrays.
-                pos = np.searchsorted(a, uniq)
-                held = a[np.minimum(pos, len(a) - 1)] == uniq
-                np.maximum(bonus, held * np.float32(key_credit), out=bonus)
-            scores += w * bonus
+        for ids, credit, w in common:
+            # Postings are sorted: a binary search per found name is far cheaper than
+            # np.isin's sort of both arrays.
+            pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
+            scores += np.where(ids[pos] == uniq, credit[pos], np.float32(0.0)) * np.float32(w)
         return uniq, scores
 
     def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, list[int]]]:
