@@ -29,6 +29,7 @@ from watchlist.names.tokens import patronymic_stem
 EXTRA_CANDIDATE_COST = 0.35  # e.g. a patronymic the customer did not give
 EXTRA_QUERY_COST = 0.6  # e.g. a middle name the list does not give
 PAIR_FLOOR = 0.6  # below this two tokens are not taken as the same word
+FUZZY_FLOOR = 0.825  # _firm() lifts no string similarity below this to PAIR_FLOOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +147,44 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     # Most pairs are plainly different words: the string metrics are far below the floor
     # and no rule (same key, same group, same patronymic stem, same skeleton, an initial)
     # can lift them. Only the rest go through _combine.
+    # Most pairs are plainly different words: the string metrics are below what _firm
+    # lets through (FUZZY_FLOOR) and no rule (same word, key, group, consonants, skeleton,
+    # patronymic, an initial, a word without vowels) can apply. A candidate word that
+    # shares none of these with any query word skips _combine for such pairs.
     rows = best.tolist()
     sk_rows = abjad_sk.tolist() if abjad_sk is not None else None
     q_traits = [_traits(a, ka) for a, ka in zip(q.tokens, q.keys, strict=True)]
+    q_words = set(q.tokens)
+    q_keys = {t[1] for t in q_traits}
+    q_groups = {t[2] for t in q_traits if t[2] is not None}
+    q_cons = {t[6] for t in q_traits}
+    q_cs = {t[1].replace("c", "s") for t in q_traits if len(t[1]) >= 5}
+    q_skels = set(q.skeletons)
+    q_any = any(len(t[0]) == 1 or t[5] for t in q_traits)  # an initial, a word without vowels
+    q_patronymic = any(t[3] is not None for t in q_traits)
     for j, b in enumerate(toks):
         tb = _traits(b, keys[j])
         sb = skels[j]
+        use_sk = sk_rows is not None and (q.abjad or b in abjad_toks)
+        special = (
+            q_any
+            or b in q_words
+            or tb[1] in q_keys
+            or (tb[2] is not None and tb[2] in q_groups)
+            or (tb[3] is not None and q_patronymic)
+            or len(b) == 1
+            or tb[5]
+            or tb[6] in q_cons
+            or (len(tb[1]) >= 5 and tb[1].replace("c", "s") in q_cs)
+            or (use_sk and sb in q_skels)
+        )
         found: list[tuple[int, float, str]] = []
         for i, ta in enumerate(q_traits):
-            sa = q.skeletons[i]
-            sk = sk_rows[i][j] if sk_rows is not None and (q.abjad or b in abjad_toks) else None
-            s, how = _combine(ta, sa, tb, sb, rows[i][j], sk)
+            f = rows[i][j]
+            sk = sk_rows[i][j] if use_sk and sk_rows is not None else None
+            if not special and f < FUZZY_FLOOR and (sk is None or sk < FUZZY_FLOOR):
+                continue
+            s, how = _combine(ta, q.skeletons[i], tb, sb, f, sk)
             if s >= PAIR_FLOOR:
                 found.append((i, s, how))
         cache[b] = found
