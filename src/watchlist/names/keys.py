@@ -87,6 +87,7 @@ def skeleton(token: str) -> str:
     # The letters romanised D, DH or Z by one system are Z in Persian and Urdu (REZA,
     # ZAKIR for Arabic RIDA, DHAKIR): one class.
     s = _SUN_L.sub("", s).replace("dh", "d").replace("z", "d")
+    s = s.replace("q", "k")  # qaf is Q or K in the Latin spellings (ABDELKADER, QADIR)
     s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
     s = s.lstrip("aeiouyw")
     return _DOUBLES.sub(r"\1", s)
