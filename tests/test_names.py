@@ -171,3 +171,15 @@ def test_legal_form_typo_fix_leaves_other_words_alone() -> None:
 
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("سعید آقاجانی", "Saeed AGHAJANI"),  # Persian qaf said GH
+        ("قاسم دماوندیان", "Ghasem DAMAVANDIAN"),
+        ("عبدالمنان محمد اسحاق", "Abdul Manan Mohammad ISHAK"),  # qaf written K
+    ],
+)
+def test_qaf_as_the_lists_spell_it(query: str, listed: str) -> None:
+    assert _best(query, listed) >= DEFAULT_THRESHOLD

@@ -87,7 +87,9 @@ def skeleton(token: str) -> str:
     # The letters romanised D, DH or Z by one system are Z in Persian and Urdu (REZA,
     # ZAKIR for Arabic RIDA, DHAKIR): one class.
     s = _SUN_L.sub("", s).replace("dh", "d").replace("z", "d")
-    s = s.replace("q", "k")  # qaf is Q or K in the Latin spellings (ABDELKADER, QADIR)
+    # Qaf is Q, K or G in Latin spellings (ABDELKADER, QADHAFI/GADDAFI), and said GH in
+    # Persian, where ghain is too (QASEM/GHASEM, AQAJANI/AGHAJANI): one class.
+    s = s.replace("q", "k").replace("g", "k")
     s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
     s = s.lstrip("aeiouyw")
     return _DOUBLES.sub(r"\1", s)
