@@ -183,3 +183,14 @@ def test_word_written_together_with_its_neighbour() -> None:
 )
 def test_qaf_as_the_lists_spell_it(query: str, listed: str) -> None:
     assert _best(query, listed) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Serhiy Hennadiyovych TSYPLAKOV", "TSYPLAKOV, Sergey Gennadevich"),  # Ukrainian H
+        ("Oleh Hryhorovych KOZYURA", "KOZYURA, Oleg Grigorievich"),
+    ],
+)
+def test_ukrainian_h_for_russian_g(query: str, listed: str) -> None:
+    assert _best(query, listed) >= DEFAULT_THRESHOLD

@@ -162,6 +162,10 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     q_skels = set(q.skeletons)
     q_any = any(len(t[0]) == 1 or t[5] for t in q_traits)  # an initial, a word without vowels
     q_patronymic = any(t[3] is not None for t in q_traits)
+    # keys and stem keys of the query words, lone H read as G where there is one
+    q_as_g = {x for t in q_traits for x in (t[7] or (t[1], t[3])) if x is not None}
+    q_any_g = any(t[7] is not None for t in q_traits)
+    q_g_stems = any((t[7] or (t[1], t[3]))[1] is not None for t in q_traits)
     for j, b in enumerate(toks):
         tb = _traits(b, keys[j])
         sb = skels[j]
@@ -177,6 +181,13 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
             or tb[6] in q_cons
             or (len(tb[1]) >= 5 and tb[1].replace("c", "s") in q_cs)
             or (use_sk and sb in q_skels)
+            or (
+                (q_any_g or tb[7] is not None)
+                and (
+                    (tb[7] or (tb[1], tb[3]))[0] in q_as_g
+                    or ((tb[7] or (tb[1], tb[3]))[1] is not None and q_g_stems)
+                )
+            )
         )
         found: list[tuple[int, float, str]] = []
         for i, ta in enumerate(q_traits):
@@ -190,7 +201,11 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
         cache[b] = found
 
 
-_Traits = tuple[str, str, str | None, str | None, str | None, bool, str]
+_Traits = tuple[str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None]
+# Ukrainian and Belarusian write H where Russian writes G (HRYHORIY/GRIGORIY, OLEH/OLEG),
+# and Russian writes G for the H of other languages (GASAN/HASAN): an H that is no part
+# of KH, SH, CH, ZH, TH, GH, PH or DH.
+_LONE_H = re.compile(r"(?<![kscztgpd])h")
 _DOUBLED = re.compile(r"(.)\1+")
 _VOWELS = frozenset("aeiouy")
 
@@ -210,14 +225,25 @@ def _traits(token: str, key: str) -> _Traits:
         name_group(stem_key) if stem_key is not None else None,
         len(token) >= 2 and token.isalpha() and not _VOWELS.intersection(token),
         _DOUBLED.sub(r"\1", "".join(ch for ch in token if ch not in _VOWELS)) if token.isalpha() else "",
+        _as_g(token),
     )
+
+
+def _as_g(token: str) -> tuple[str, str | None] | None:
+    """The key and patronymic-stem key of the token with its lone H as G; None if it has
+    none."""
+    if len(token) < 4 or not _LONE_H.search(token):
+        return None
+    g = _LONE_H.sub("g", token)
+    stem = patronymic_stem(g)
+    return phonetic_key(g), phonetic_key(stem) if stem else None
 
 
 def _combine(
     ta: _Traits, sa: str, tb: _Traits, sb: str, fuzzy: float, sk: float | None
 ) -> tuple[float, str]:
-    a, ka, ga, pka, pga, va, ca = ta
-    b, kb, gb, pkb, pgb, vb, cb = tb
+    a, ka, ga, pka, pga, va, ca, ha = ta
+    b, kb, gb, pkb, pgb, vb, cb, hb = tb
     if a == b:
         return 1.0, "exact"
     if len(a) == 1 or len(b) == 1:
@@ -242,6 +268,19 @@ def _combine(
     if min(len(a), len(b)) <= 3 and best < 0.95:
         best *= 0.8
     best = _firm(best)
+    if best < 0.9 and (ha is not None or hb is not None):
+        hka, hpa = ha or (ka, pka)
+        hkb, hpb = hb or (kb, pkb)
+        if hka == hkb or (hpa is not None and hpa == hpb):
+            return 0.9, "phonetic"  # H for G: OLEH/OLEG, HRYHOROVYCH/GRIGOREVICH
+        if (
+            best < 0.88
+            and hpa is not None
+            and hpb is not None
+            and min(len(hpa), len(hpb)) >= 2
+            and OSA.distance(hpa, hpb) <= 1
+        ):
+            return 0.88, "equivalent"  # HENNADIYOVYCH/GENNADEVICH
     if best < 0.88 and (
         (ca == cb and len(ca) >= 2 and (va or vb or (len(ca) >= 3 and OSA.distance(a, b) <= 2)))
         or ((va or vb) and min(len(a), len(b)) >= 3 and OSA.distance(a, b) == 1)
