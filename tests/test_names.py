@@ -194,3 +194,9 @@ def test_qaf_as_the_lists_spell_it(query: str, listed: str) -> None:
 )
 def test_ukrainian_h_for_russian_g(query: str, listed: str) -> None:
     assert _best(query, listed) >= DEFAULT_THRESHOLD
+
+
+def test_east_asian_given_name_in_two_syllables_or_one() -> None:
+    assert ("li", "fangwei") in {f.tokens for f in analyze_name("LI Fang Wei")}
+    assert _best("LI Fang Wei", "LI, Fangwei") >= DEFAULT_THRESHOLD
+    assert [f.tokens for f in analyze_name("Mohammed Ali Reza")] == [("mohammed", "ali", "reza")]

@@ -60,6 +60,20 @@ def _joined_variant(tokens: list[str]) -> list[str] | None:
     return out if changed and out else None
 
 
+def _given_joined(tokens: list[str]) -> list[str] | None:
+    """LI FANG WEI -> LI FANGWEI: a Chinese or Korean given name is one word written in
+    two syllables or together (the lists write FANGWEI, customers FANG WEI). Only the
+    last two of three or more short words."""
+    if len(tokens) < 3:
+        return None
+    a, b = tokens[-2], tokens[-1]
+    if not (2 <= len(a) <= 4 and 2 <= len(b) <= 4 and a.isalpha() and b.isalpha()):
+        return None
+    if any(len(t) > 5 for t in tokens[:-2]):
+        return None
+    return [*tokens[:-2], a + b]
+
+
 def _form(original: str, latin: str, tokens: list[str], script: str, is_org: bool) -> NameForm:
     return NameForm(
         original=original,
@@ -99,7 +113,8 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
             tokens = kept or tokens
         if not tokens:
             continue
-        for variant in (tokens, _joined_variant(tokens)):
+        given = _given_joined(tokens) if is_person and not is_org and script == "Latn" else None
+        for variant in (tokens, _joined_variant(tokens), given):
             if variant and tuple(variant) not in seen:
                 seen.add(tuple(variant))
                 forms.append(_form(name, latin, variant, script, is_org))
