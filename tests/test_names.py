@@ -200,3 +200,7 @@ def test_east_asian_given_name_in_two_syllables_or_one() -> None:
     assert ("li", "fangwei") in {f.tokens for f in analyze_name("LI Fang Wei")}
     assert _best("LI Fang Wei", "LI, Fangwei") >= DEFAULT_THRESHOLD
     assert [f.tokens for f in analyze_name("Mohammed Ali Reza")] == [("mohammed", "ali", "reza")]
+
+
+def test_french_spelling_of_a_russian_name() -> None:
+    assert _best("Evgueni Prigojine", "PRIGOZHIN, Yevgeniy Viktorovich") >= DEFAULT_THRESHOLD

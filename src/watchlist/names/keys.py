@@ -39,6 +39,7 @@ _SUBS = [
     ("j", "J"),
 ]
 _C_SOFT = re.compile(r"c(?=[eiy])")
+_GU = re.compile(r"gu(?=[ei])")
 # Russian ё is written YO after a consonant by some (FYODOROV, PYOTR, SEMYONOV) and E by
 # others (FEDOROV, PETR, SEMENOV).
 _YO = re.compile(r"(?<=[bcdfgklmnprstvz])yo")
@@ -57,6 +58,10 @@ def phonetic_key(token: str) -> str:
     if len(token) <= 1 or not token.isalpha():
         return token
     s = _ENDINGS.sub("i", token)
+    if len(s) >= 6 and s.endswith("ine"):
+        s = s[:-1]  # French for Russian -IN: PRIGOJINE, POUTINE
+    if "gu" in s:
+        s = _GU.sub("g", s)  # French and Spanish GU before E, I: EVGUENI, MIGUEL
     if "yo" in s:
         s = _YO.sub("e", s)
     s = _TRAILING_H.sub("", s)
