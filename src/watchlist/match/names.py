@@ -231,8 +231,9 @@ def _traits(token: str, key: str) -> _Traits:
 
 def _as_g(token: str) -> tuple[str, str | None] | None:
     """The key and patronymic-stem key of the token with its lone H as G; None if it has
-    none."""
-    if len(token) < 4 or not _LONE_H.search(token):
+    none or is short (HAMAS is not GAMES; the short given names, OLEH/OLEG, are in the
+    equivalence groups)."""
+    if len(token) < 7 or not _LONE_H.search(token):
         return None
     g = _LONE_H.sub("g", token)
     stem = patronymic_stem(g)
@@ -283,10 +284,11 @@ def _combine(
             return 0.88, "equivalent"  # HENNADIYOVYCH/GENNADEVICH
     if best < 0.88 and (
         (ca == cb and len(ca) >= 2 and (va or vb or (len(ca) >= 3 and OSA.distance(a, b) <= 2)))
-        or ((va or vb) and min(len(a), len(b)) >= 3 and OSA.distance(a, b) == 1)
+        or (va != vb and min(len(a), len(b)) >= 3 and OSA.distance(a, b) == 1)
     ):
         # The same consonants with other vowels (JASSEM/JASIM), or a word typed without
-        # its vowels or with a consonant for one (CHL for CHOL, PSK for PAK).
+        # its vowels or with a consonant for one (CHL for CHOL, PSK for PAK; not two
+        # acronyms, VTB/VVB).
         return 0.88, "consonants"
     return best, how
 
