@@ -204,3 +204,8 @@ def test_east_asian_given_name_in_two_syllables_or_one() -> None:
 
 def test_french_spelling_of_a_russian_name() -> None:
     assert _best("Evgueni Prigojine", "PRIGOZHIN, Yevgeniy Viktorovich") >= DEFAULT_THRESHOLD
+
+
+def test_short_names_differing_in_the_first_letter_are_not_typos() -> None:
+    assert _best("Wang Fang", "WANG, Chung Lang") < DEFAULT_THRESHOLD
+    assert _best("Wang Fnag", "WANG, Fang") >= DEFAULT_THRESHOLD  # a real typo still is

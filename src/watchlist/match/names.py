@@ -77,6 +77,10 @@ def _edit_similarity(a: Sequence[str], b: Sequence[str]) -> Any:
     out[(dist == 1) & (shortest >= 4)] = 0.9
     out[(dist == 1) & (shortest >= 7)] = 0.92
     out[(dist == 2) & (shortest >= 8)] = 0.88
+    # In a short word another first letter makes another name more often than a typo
+    # (FANG/LANG/WANG/YANG): it counts for less.
+    first = np.equal.outer(np.array([x[:1] for x in a]), np.array([x[:1] for x in b]))
+    out[(dist == 1) & (shortest <= 5) & ~first] = 0.85
     return out
 
 
