@@ -323,13 +323,12 @@ def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[floa
                 if s >= PAIR_FLOOR:
                     cells.append((-s, i, j, how))
     else:
-        for j, tok in enumerate(c.tokens):
-            row = cache.get(tok)
-            if row is None:
+        ctoks = c.tokens
+        for tok in ctoks:
+            if tok not in cache:
                 fill_similarities(q, [c], cache)
-                row = cache[tok]
-            for i, s, how in row:
-                cells.append((-s, i, j, how))
+                break
+        cells = [(-s, i, j, how) for j, tok in enumerate(ctoks) for i, s, how in cache[tok]]
     cells.sort()
     used_q = [False] * n
     used_c = [False] * m
