@@ -61,6 +61,29 @@ def _deletes(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
+def index_entries(entities: Iterable[Entity]) -> tuple[list[Profile], list[IndexedName]]:
+    """The profiles and the (unweighted) name forms an index of these entities is built
+    from: every distinct listed name, analysed as a person's or an organisation's."""
+    profiles: list[Profile] = []
+    names: list[IndexedName] = []
+    for e in entities:
+        idx = len(profiles)
+        profiles.append(Profile.from_entity(e))
+        is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
+        listed = e.names or []
+        seen: set[str] = set()
+        for nm in listed:
+            if nm.full in seen:
+                continue
+            seen.add(nm.full)
+            for form in analyze_name(nm.full, is_org=is_org, is_person=not is_org):
+                names.append(IndexedName(idx, nm.full, str(nm.kind), nm.strength, form))
+        if not listed:
+            for form in analyze_name(e.name, is_org=is_org, is_person=not is_org):
+                names.append(IndexedName(idx, e.name, str(NameKind.PRIMARY), None, form))
+    return profiles, names
+
+
 class ScreeningIndex:
     def __init__(
         self,
@@ -109,24 +132,19 @@ class ScreeningIndex:
 
     @classmethod
     def build(cls, entities: Iterable[Entity], versions: Sequence[dict[str, object]] = ()) -> ScreeningIndex:
-        profiles: list[Profile] = []
-        names: list[IndexedName] = []
-        for e in entities:
-            idx = len(profiles)
-            profiles.append(Profile.from_entity(e))
-            is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
-            listed = e.names or []
-            seen: set[str] = set()
-            for nm in listed:
-                if nm.full in seen:
-                    continue
-                seen.add(nm.full)
-                for form in analyze_name(nm.full, is_org=is_org, is_person=not is_org):
-                    names.append(IndexedName(idx, nm.full, str(nm.kind), nm.strength, form))
-            if not listed:
-                for form in analyze_name(e.name, is_org=is_org, is_person=not is_org):
-                    names.append(IndexedName(idx, e.name, str(NameKind.PRIMARY), None, form))
-        return cls(profiles, names, versions)
+        return cls(*index_entries(entities), versions)
+
+    def filing(self) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+        """name position -> the posting keys, and the skeletons, it is filed under."""
+        keys: dict[int, set[str]] = defaultdict(set)
+        skels: dict[int, set[str]] = defaultdict(set)
+        for k, ids in self._postings.items():
+            for i in ids:
+                keys[i].add(k)
+        for sk, ids in self._skeletons.items():
+            for i in ids:
+                skels[i].add(sk)
+        return keys, skels
 
     def weigh(self, form: NameForm) -> NameForm:
         """Scale each token's weight by how rare its key is among the listed names."""

@@ -166,10 +166,10 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     q_skels = set(q.skeletons)
     q_any = any(len(t[0]) == 1 or t[5] for t in q_traits)  # an initial, a word without vowels
     q_patronymic = any(t[3] is not None for t in q_traits)
-    # keys and stem keys of the query words, lone H read as G where there is one
-    q_as_g = {x for t in q_traits for x in (t[7] or (t[1], t[3])) if x is not None}
+    # keys of the query words, lone H read as G where there is one (a patronymic stem
+    # read so is one exactly when the word has a stem at all: q_patronymic covers it)
+    q_as_g = {t[7][0] if t[7] is not None else t[1] for t in q_traits}
     q_any_g = any(t[7] is not None for t in q_traits)
-    q_g_stems = any((t[7] or (t[1], t[3]))[1] is not None for t in q_traits)
     for j, b in enumerate(toks):
         tb = _traits(b, keys[j])
         sb = skels[j]
@@ -185,13 +185,8 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
             or tb[6] in q_cons
             or (len(tb[1]) >= 5 and tb[1].replace("c", "s") in q_cs)
             or (use_sk and sb in q_skels)
-            or (
-                (q_any_g or tb[7] is not None)
-                and (
-                    (tb[7] or (tb[1], tb[3]))[0] in q_as_g
-                    or ((tb[7] or (tb[1], tb[3]))[1] is not None and q_g_stems)
-                )
-            )
+            or (tb[7] is not None and tb[7][0] in q_as_g)
+            or (q_any_g and tb[1] in q_as_g)
         )
         found: list[tuple[int, float, str]] = []
         for i, ta in enumerate(q_traits):

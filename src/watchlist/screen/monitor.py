@@ -50,12 +50,11 @@ from sqlalchemy import Engine, func, select, update
 
 from watchlist.diff import field_changes
 from watchlist.errors import InputError, NotFoundError, WatchlistError
-from watchlist.index import BIG_POSTINGS, IndexedName, ScreeningIndex
+from watchlist.index import BIG_POSTINGS, ScreeningIndex, index_entries
 from watchlist.match.evidence import (
     COUNTRY_MATCH,
     DOB_EXACT,
     DOCUMENT_MATCH,
-    Profile,
     weigh_evidence,
 )
 from watchlist.match.names import SimCache, align, fill_similarities
@@ -288,33 +287,10 @@ def filed_names(entities: Sequence[Entity]) -> list[FiledName]:
     """The name forms ``ScreeningIndex.build`` makes of these entities, each with the
     posting keys and skeletons the index files it under, as the index itself computes
     them (a small index of just these entities is built and read back)."""
-    profiles: list[Profile] = []
-    names: list[IndexedName] = []
-    for e in entities:
-        pos = len(profiles)
-        profiles.append(Profile.from_entity(e))
-        is_org = e.type in (EntityType.ORGANIZATION, EntityType.VESSEL, EntityType.AIRCRAFT)
-        seen: set[str] = set()
-        for nm in e.names:
-            if nm.full in seen:
-                continue
-            seen.add(nm.full)
-            for f in analyze_name(nm.full, is_org=is_org, is_person=not is_org):
-                names.append(IndexedName(pos, nm.full, str(nm.kind), nm.strength, f))
-        if not e.names:
-            for f in analyze_name(e.name, is_org=is_org, is_person=not is_org):
-                names.append(IndexedName(pos, e.name, "primary", None, f))
+    profiles, names = index_entries(entities)
     if not names:
         return []
-    small = ScreeningIndex(profiles, names)
-    keys: dict[int, set[str]] = defaultdict(set)
-    skels: dict[int, set[str]] = defaultdict(set)
-    for k, ids in small._postings.items():
-        for i in ids:
-            keys[i].add(k)
-    for sk, ids in small._skeletons.items():
-        for i in ids:
-            skels[i].add(sk)
+    keys, skels = ScreeningIndex(profiles, names).filing()
     return [
         FiledName(
             n.form,
