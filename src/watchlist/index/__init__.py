@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from watchlist.index._postings import accumulate, merge_best
 from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
@@ -104,17 +105,21 @@ class ScreeningIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         skeletons: dict[str, list[int]] = defaultdict(list)
         for i, n in enumerate(self.names):
-            for k in dict.fromkeys(n.form.keys):
-                postings[k].append(i)
+            # Each name once per posting list (two keys of one group, two joins alike):
+            # retrieval credits a name once per query word.
+            filed = dict.fromkeys(n.form.keys)
+            for k in list(filed):
                 group = name_group(k)
                 if group is not None:
-                    postings["=" + group].append(i)
+                    filed.setdefault("=" + group)
+            for j in _joined_keys(n.form.tokens):
+                if j not in n.form.keys:
+                    filed.setdefault(JOINED + j)
+            for k in filed:
+                postings[k].append(i)
             for s in dict.fromkeys(n.form.skeletons):
                 if len(s) >= 2:
                     skeletons[s].append(i)
-            for j in _joined_keys(n.form.tokens):
-                if j not in n.form.keys:
-                    postings[JOINED + j].append(i)
         self._postings = dict(postings)
         self._ntokens = np.array([len(n.form.tokens) for n in self.names], dtype=np.float32)
         self._np = {k: np.array(v, dtype=np.int32) for k, v in self._postings.items()}
@@ -190,18 +195,12 @@ class ScreeningIndex:
         if skeleton is not None and skeleton in self._np_skeletons:
             arrays.append((self._np_skeletons[skeleton], 0.9))
         out: tuple[Any, Any, int] | None = None
-        if arrays:
-            size = sum(len(a) for a, _ in arrays)
-            if len(arrays) == 1:
-                ids = arrays[0][0]
-                credit = np.full(len(ids), arrays[0][1], dtype=np.float32)
-            else:
-                ids = np.concatenate([a for a, _ in arrays])
-                credits = np.concatenate([np.full(len(a), c, dtype=np.float32) for a, c in arrays])
-                order = np.argsort(-credits, kind="stable")  # best credit first, kept by unique
-                ids, first = np.unique(ids[order], return_index=True)
-                credit = credits[order][first]
-            out = (ids, credit, size)
+        if len(arrays) == 1:
+            ids = arrays[0][0]
+            out = (ids, np.full(len(ids), arrays[0][1], dtype=np.float32), len(ids))
+        elif arrays:
+            ids, credit = merge_best([a for a, _ in arrays], [c for _, c in arrays])
+            out = (ids, credit, sum(len(a) for a, _ in arrays))
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[memo_key] = out
@@ -225,25 +224,16 @@ class ScreeningIndex:
             if merged is not None:
                 per_token.append((merged[2], merged[0], merged[1], w))
         per_token.sort(key=lambda t: t[0])
-        ids_parts: list[Any] = []
-        w_parts: list[Any] = []
-        common = []
+        found: tuple[list[Any], list[Any], list[float]] = ([], [], [])
+        common: tuple[list[Any], list[Any], list[float]] = ([], [], [])
         for size, ids, credit, w in per_token:
-            if size > BIG_POSTINGS and ids_parts:
-                common.append((ids, credit, w))
-                continue
-            ids_parts.append(ids)
-            w_parts.append(credit * np.float32(w))
-        if not ids_parts:
+            part = common if size > BIG_POSTINGS and found[0] else found
+            part[0].append(ids)
+            part[1].append(credit)
+            part[2].append(w)
+        if not found[0]:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        uniq, inverse = np.unique(np.concatenate(ids_parts), return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(w_parts)).astype(np.float32)
-        for ids, credit, w in common:
-            # Postings are sorted: a binary search per found name is far cheaper than
-            # np.isin's sort of both arrays.
-            pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
-            scores += np.where(ids[pos] == uniq, credit[pos], np.float32(0.0)) * np.float32(w)
-        return uniq, scores
+        return accumulate(*found, *common)
 
     def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, list[int]]]:
         """(position in ``names``, the query forms worth comparing with it), best first.

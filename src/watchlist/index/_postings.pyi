@@ -1,0 +1,12 @@
+# Types of the compiled postings merge (_postings.pyx).
+from typing import Any
+
+def merge_best(arrays: list[Any], credits: list[float]) -> tuple[Any, Any]: ...
+def accumulate(
+    arrays: list[Any],
+    credits: list[Any],
+    weights: list[float],
+    common_ids: list[Any],
+    common_credits: list[Any],
+    common_weights: list[float],
+) -> tuple[Any, Any]: ...

@@ -1,0 +1,525 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""The scorer's inner loops, compiled: the token-pair rules and the alignment.
+
+Every query is compared with some thirty listed names, each a handful of words: in pure
+Python these loops were half of a query's time. They keep the exact arithmetic of the
+rules as documented in ``watchlist.match.names`` (same operations, same order, doubles),
+so the compiled scorer gives the same scores to the last bit.
+
+Why Cython: PyICU already needs a C++ compiler at install time, so a compiled module adds
+no new requirement, and Cython keeps the code readable as Python.
+"""
+
+from libc.stdlib cimport free, malloc, qsort
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from watchlist.match.traits import traits
+
+PAIR_FLOOR = 0.6  # below this two tokens are not taken as the same word
+FUZZY_FLOOR = 0.825  # _firm() lifts no string similarity below this to PAIR_FLOOR
+# How much a well-matched name is forgiven for names one side has and the other lacks.
+EXTRA_CANDIDATE_COST = 0.35  # e.g. a patronymic the customer did not give
+EXTRA_QUERY_COST = 0.6  # e.g. a middle name the list does not give
+
+cdef double _PAIR_FLOOR = PAIR_FLOOR
+cdef double _FUZZY_FLOOR = FUZZY_FLOOR
+cdef double _EXTRA_C = EXTRA_CANDIDATE_COST
+cdef double _EXTRA_Q = EXTRA_QUERY_COST
+
+# How a pair of words was found to be the same word; cache entries and alignments carry
+# the position in this tuple, explanations the word.
+HOWS = ("exact", "initial", "phonetic", "equivalent", "skeleton", "fuzzy", "consonants", "joined")
+cdef enum:
+    EXACT = 0
+    INITIAL = 1
+    PHONETIC = 2
+    EQUIVALENT = 3
+    SKELETON = 4
+    FUZZY = 5
+    CONSONANTS = 6
+    JOINED = 7
+
+cdef object _osa = OSA.distance
+cdef object _lev = Levenshtein.normalized_similarity
+
+
+cdef inline double _firm(double s):
+    """Make a middling similarity count for less: two words at 0.75 are more often two
+    different names (SANAYEV/LEONTYEV) than one name misspelt. Above 0.9 unchanged."""
+    if s >= 0.9:
+        return s
+    s = s - 3.0 * (0.9 - s)
+    return s if s > 0.0 else 0.0
+
+
+cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_sk, double sk, int* how):
+    """The similarity of two words and how it was found (see ``names.token_similarity``)."""
+    cdef str a = ta[0]
+    cdef str b = tb[0]
+    if a == b:
+        how[0] = EXACT
+        return 1.0
+    cdef Py_ssize_t la = len(a), lb = len(b)
+    if la == 1 or lb == 1:
+        how[0] = INITIAL
+        return 0.85 if a[0] == b[0] else 0.0
+    cdef str ka = ta[1]
+    cdef str kb = tb[1]
+    if ka == kb:
+        how[0] = PHONETIC
+        return 0.95
+    ga = ta[2]
+    if ga is not None and ga == tb[2]:
+        how[0] = EQUIVALENT
+        return 0.9
+    pka = ta[3]
+    pkb = tb[3]
+    if pka is not None and pkb is not None:
+        pga = ta[4]
+        if pka == pkb or (pga is not None and pga == tb[4]):
+            how[0] = EQUIVALENT  # IHOROVYCH = IGOREVICH
+            return 0.9
+        if min(len(pka), len(pkb)) >= 2 and _osa(pka, pkb) <= 1:
+            how[0] = EQUIVALENT  # IUREVICH = YURIYOVYCH (stems IUR, YURIY)
+            return 0.88
+    if has_sk and sa == sb and len(sa) > 0:
+        # ALI is written 'ly in Arabic script: one consonant is all the words share
+        how[0] = SKELETON
+        return 0.92 if len(sa) >= 2 else 0.85
+    if len(ka) >= 5 and len(kb) >= 5 and ka.replace("c", "s") == kb.replace("c", "s"):
+        how[0] = PHONETIC  # French CH for SH: BOUCHRA/BUSHRA, HICHAM/HISHAM
+        return 0.88
+    cdef double best = fuzzy
+    cdef int h = FUZZY
+    if has_sk and len(sa) >= 2 and len(sb) >= 2 and sk > best:
+        best = sk
+        h = SKELETON
+    if (la if la < lb else lb) <= 3 and best < 0.95:
+        best *= 0.8
+    best = _firm(best)
+    ha = ta[7]
+    hb = tb[7]
+    if best < 0.9 and (ha is not None or hb is not None):
+        hka, hpa = ha if ha is not None else (ka, pka)
+        hkb, hpb = hb if hb is not None else (kb, pkb)
+        if hka == hkb or (hpa is not None and hpa == hpb):
+            how[0] = PHONETIC  # H for G: OLEH/OLEG, HRYHOROVYCH/GRIGOREVICH
+            return 0.9
+        if (
+            best < 0.88
+            and hpa is not None
+            and hpb is not None
+            and min(len(hpa), len(hpb)) >= 2
+            and _osa(hpa, hpb) <= 1
+        ):
+            how[0] = EQUIVALENT  # HENNADIYOVYCH/GENNADEVICH
+            return 0.88
+    cdef str ca
+    cdef bint va, vb
+    if best < 0.88:
+        ca = ta[6]
+        va = ta[5]
+        vb = tb[5]
+        if (
+            (ca == tb[6] and len(ca) >= 2 and (va or vb or (len(ca) >= 3 and _osa(a, b) <= 2)))
+            or (va != vb and (la if la < lb else lb) >= 3 and _osa(a, b) == 1)
+        ):
+            # The same consonants with other vowels (JASSEM/JASIM), or a word typed
+            # without its vowels or with a consonant for one (CHL for CHOL, PSK for PAK;
+            # not two acronyms, VTB/VVB).
+            how[0] = CONSONANTS
+            return 0.88
+    how[0] = h
+    return best
+
+
+def combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, sk):
+    """(similarity, how) of two words from their traits, skeletons and string metrics;
+    ``sk`` is the skeleton similarity, None unless a side is from an abjad script."""
+    cdef int how = FUZZY
+    cdef double s = _combine(ta, sa, tb, sb, fuzzy, sk is not None, sk if sk is not None else 0.0, &how)
+    return s, HOWS[how]
+
+
+def pair_rows(q, list toks, list keys, list skels, set abjad_toks, float[:, ::1] best, sk_matrix, dict cache):
+    """Fill ``cache`` for the candidate words ``toks``: each word's list of (query word,
+    similarity, how) pairs that can align, from the string-metric matrices.
+
+    Most pairs are plainly different words: the string metrics are below what _firm lets
+    through (FUZZY_FLOOR) and no rule (same word, key, group, consonants, skeleton,
+    patronymic, an initial, a word without vowels) can apply. A candidate word that
+    shares none of these with any query word skips the rules for such pairs.
+    """
+    cdef float[:, ::1] skm
+    cdef bint have_sk = sk_matrix is not None
+    if have_sk:
+        skm = sk_matrix
+    cdef tuple qtoks = q.tokens
+    cdef tuple qskels = q.skeletons
+    cdef bint q_abjad = q.abjad
+    cdef Py_ssize_t n = len(qtoks), i, j
+    cdef list q_traits = [traits(a, ka) for a, ka in zip(qtoks, q.keys)]
+    cdef set q_words = set(qtoks)
+    cdef set q_keys = {t[1] for t in q_traits}
+    cdef set q_groups = {t[2] for t in q_traits if t[2] is not None}
+    cdef set q_cons = {t[6] for t in q_traits}
+    cdef set q_cs = {t[1].replace("c", "s") for t in q_traits if len(t[1]) >= 5}
+    cdef set q_skels = set(qskels)
+    cdef bint q_any = any(len(t[0]) == 1 or t[5] for t in q_traits)  # an initial, a word without vowels
+    cdef bint q_patronymic = any(t[3] is not None for t in q_traits)
+    # keys of the query words, lone H read as G where there is one (a patronymic stem
+    # read so is one exactly when the word has a stem at all: q_patronymic covers it)
+    cdef set q_as_g = {t[7][0] if t[7] is not None else t[1] for t in q_traits}
+    cdef bint q_any_g = any(t[7] is not None for t in q_traits)
+    cdef tuple tb
+    cdef str b, sb, kb
+    cdef bint use_sk, special
+    cdef double f, skv, s
+    cdef int how
+    cdef list found
+    for j in range(len(toks)):
+        b = toks[j]
+        tb = traits(b, keys[j])
+        sb = skels[j]
+        kb = tb[1]
+        use_sk = have_sk and (q_abjad or b in abjad_toks)
+        special = (
+            q_any
+            or b in q_words
+            or kb in q_keys
+            or (tb[2] is not None and tb[2] in q_groups)
+            or (tb[3] is not None and q_patronymic)
+            or len(b) == 1
+            or tb[5]
+            or tb[6] in q_cons
+            or (len(kb) >= 5 and kb.replace("c", "s") in q_cs)
+            or (use_sk and sb in q_skels)
+            or (tb[7] is not None and tb[7][0] in q_as_g)
+            or (q_any_g and kb in q_as_g)
+        )
+        found = []
+        for i in range(n):
+            f = best[i, j]
+            skv = skm[i, j] if use_sk else 0.0
+            if not special and f < _FUZZY_FLOOR and (not use_sk or skv < _FUZZY_FLOOR):
+                continue
+            s = _combine(q_traits[i], qskels[i], tb, sb, f, use_sk, skv, &how)
+            if s >= _PAIR_FLOOR:
+                found.append((i, s, how))
+        cache[b] = found
+
+
+ctypedef struct Pair:
+    double s
+    int i
+    int j
+    int how
+
+
+cdef int _by_similarity(const void* pa, const void* pb) noexcept nogil:
+    """Best similarity first; ties by query word, then candidate word."""
+    cdef const Pair* a = <const Pair*>pa
+    cdef const Pair* b = <const Pair*>pb
+    if a.s > b.s:
+        return -1
+    if a.s < b.s:
+        return 1
+    if a.i != b.i:
+        return -1 if a.i < b.i else 1
+    if a.j != b.j:
+        return -1 if a.j < b.j else 1
+    return 0
+
+
+cdef struct State:
+    int n
+    int m
+    double* qw
+    double* cw
+    char* used_q
+    char* used_c
+    Pair* pairs
+    int npairs
+    double num
+    int strong
+
+
+def align(q, c, dict cache):
+    """(score, [(query word, candidate word, similarity, how)]): the best one-to-one
+    alignment of words (greedy on similarity) and the weighted score. Every candidate
+    word must be in ``cache`` (KeyError otherwise)."""
+    cdef tuple ctoks = c.tokens
+    cdef tuple qw_t = q.weights
+    cdef tuple cw_t = c.weights
+    cdef int n = len(q.tokens), m = len(ctoks)
+    cdef list rows = [cache[tok] for tok in ctoks]
+    cdef Py_ssize_t total = 0, k
+    cdef int i, j
+    for row in rows:
+        total += len(<list>row)
+    cdef Pair* cells = <Pair*>malloc((total + 1) * sizeof(Pair))
+    cdef char* flags = <char*>malloc(n + m + 1)
+    cdef double* weights = <double*>malloc((n + m + 1) * sizeof(double))
+    cdef Pair* pairs = <Pair*>malloc((n + m + 1) * sizeof(Pair))
+    if cells == NULL or flags == NULL or weights == NULL or pairs == NULL:
+        free(cells); free(flags); free(weights); free(pairs)
+        raise MemoryError()
+    cdef State st
+    st.n = n
+    st.m = m
+    st.qw = weights
+    st.cw = weights + n
+    st.used_q = flags
+    st.used_c = flags + n
+    st.pairs = pairs
+    st.npairs = 0
+    st.num = 0.0
+    st.strong = 0
+    try:
+        for i in range(n):
+            st.qw[i] = qw_t[i]
+            st.used_q[i] = 0
+        for j in range(m):
+            st.cw[j] = cw_t[j]
+            st.used_c[j] = 0
+        k = 0
+        for j in range(m):
+            for entry in <list>rows[j]:
+                cells[k].i = (<tuple>entry)[0]
+                cells[k].s = (<tuple>entry)[1]
+                cells[k].how = (<tuple>entry)[2]
+                cells[k].j = j
+                k += 1
+        qsort(cells, total, sizeof(Pair), _by_similarity)
+        return _score(q, c, cells, total, &st)
+    finally:
+        free(cells)
+        free(flags)
+        free(weights)
+        free(pairs)
+
+
+cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
+    cdef Py_ssize_t k
+    cdef int i, j, n = st.n, m = st.m, conflicts, nlq, nlc, t
+    cdef double s, wq, wc, den, sq = 0.0, sc = 0.0, score
+    for k in range(total):
+        i = cells[k].i
+        j = cells[k].j
+        if st.used_q[i] or st.used_c[j]:
+            continue
+        st.used_q[i] = 1
+        st.used_c[j] = 1
+        s = cells[k].s
+        st.pairs[st.npairs] = cells[k]
+        st.npairs += 1
+        wq = st.qw[i]
+        wc = st.cw[j]
+        # An initial vouches only for as much as it weighs: "P." is not "PUTIN".
+        st.num += s * (2 * (wc if wc < wq else wq) if cells[k].how == INITIAL else wq + wc)
+        if s >= 0.8 and wq >= 0.5:
+            st.strong += 1
+    for i in range(n):
+        sq += st.qw[i]
+    for j in range(m):
+        sc += st.cw[j]
+    if st.npairs == n and n == m:  # every word paired: nothing left over to weigh
+        den = sq + sc
+        score = (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
+        return score, _pairs_out(st)
+    cdef tuple qtoks = q.tokens
+    cdef tuple ctoks = c.tokens
+    cdef bint any_q = False, any_c = False, long_left = False
+    nlq = nlc = 0
+    for i in range(n):
+        if not st.used_q[i]:
+            nlq += 1
+            long_left = long_left or len(<str>qtoks[i]) >= 6
+    for j in range(m):
+        if not st.used_c[j]:
+            nlc += 1
+            long_left = long_left or len(<str>ctoks[j]) >= 6
+    if ((nlq and nlc >= 2) or (nlc and nlq >= 2)) and long_left:
+        _join_split(qtoks, ctoks, st)
+    if _left(st.used_q, n) or _left(st.used_c, m):
+        _rejoin(qtoks, ctoks, st)
+    cdef double extra_q = _EXTRA_Q if st.strong >= 2 else 1.0
+    cdef double extra_c = _EXTRA_C if st.strong >= 2 else 1.0
+    cdef double* lq = <double*>malloc((n + 1) * sizeof(double))
+    cdef double* lc = <double*>malloc((m + 1) * sizeof(double))
+    if lq == NULL or lc == NULL:
+        free(lq); free(lc)
+        raise MemoryError()
+    cdef int strong_q = 0, strong_c = 0
+    cdef double sum_lq = 0.0, sum_lc = 0.0, head_q = 0.0, head_c = 0.0, tail_q = 0.0, tail_c = 0.0
+    try:
+        nlq = _leftover_weights(st.qw, st.used_q, n, lq)
+        nlc = _leftover_weights(st.cw, st.used_c, m, lc)
+        # Words left over on both sides are different names (JOSE vs ALVARO under the
+        # same surnames): a contradiction, counted in full. Only words one side has and
+        # the other has nothing to set against (a patronymic, a second given name) are
+        # omissions.
+        for t in range(nlq):
+            sum_lq += lq[t]
+            strong_q += lq[t] >= 0.5
+        for t in range(nlc):
+            sum_lc += lc[t]
+            strong_c += lc[t] >= 0.5
+        conflicts = strong_q if strong_q < strong_c else strong_c
+        for t in range(nlq):
+            if t < conflicts:
+                head_q += lq[t]
+            else:
+                tail_q += lq[t]
+        for t in range(nlc):
+            if t < conflicts:
+                head_c += lc[t]
+            else:
+                tail_c += lc[t]
+        den = sq + sc - sum_lq - sum_lc
+        den += head_q + head_c
+        den += extra_q * tail_q + extra_c * tail_c
+        score = (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
+        return score, _pairs_out(st)
+    finally:
+        free(lq)
+        free(lc)
+
+
+cdef inline bint _left(char* used, int size):
+    cdef int t
+    for t in range(size):
+        if not used[t]:
+            return True
+    return False
+
+
+cdef int _leftover_weights(double* w, char* used, int size, double* out):
+    """The weights of the words left unpaired into ``out``, heaviest first."""
+    cdef int t, u, count = 0
+    cdef double x
+    for t in range(size):
+        if not used[t]:
+            x = w[t]
+            u = count
+            while u > 0 and out[u - 1] < x:
+                out[u] = out[u - 1]
+                u -= 1
+            out[u] = x
+            count += 1
+    return count
+
+
+cdef list _pairs_out(State* st):
+    cdef int k
+    return [
+        (st.pairs[k].i, st.pairs[k].j, st.pairs[k].s, HOWS[st.pairs[k].how]) for k in range(st.npairs)
+    ]
+
+
+cdef void _add_pair(State* st, int i, int j, double s, int how):
+    st.pairs[st.npairs].i = i
+    st.pairs[st.npairs].j = j
+    st.pairs[st.npairs].s = s
+    st.pairs[st.npairs].how = how
+    st.npairs += 1
+
+
+cdef _join_split(tuple qtoks, tuple ctoks, State* st):
+    """Words written together on one side and apart on the other (PUBLIOELIECER,
+    NOOR MUHAMMAD / NOORMUHAMMAD): a leftover word against two adjacent leftovers."""
+    cdef int side, x, y, yy, na, nb
+    cdef tuple a_toks, b_toks
+    cdef char* used_a
+    cdef char* used_b
+    cdef double* w_a
+    cdef double* w_b
+    cdef bint a_is_q
+    cdef double sim
+    cdef str tok, joined
+    for side in range(2):
+        a_is_q = side == 0
+        if a_is_q:
+            a_toks, b_toks = qtoks, ctoks
+            used_a, used_b, w_a, w_b = st.used_q, st.used_c, st.qw, st.cw
+        else:
+            a_toks, b_toks = ctoks, qtoks
+            used_a, used_b, w_a, w_b = st.used_c, st.used_q, st.cw, st.qw
+        na = len(a_toks)
+        nb = len(b_toks)
+        for x in range(na):
+            tok = a_toks[x]
+            if used_a[x] or len(tok) < 6:
+                continue
+            for y in range(nb - 1):
+                if used_b[y] or used_b[y + 1]:
+                    continue
+                joined = b_toks[y] + b_toks[y + 1]
+                sim = 1.0 if joined == tok else _lev(tok, joined)
+                if sim < 0.85 and nb == 2:  # a two-word name written together backwards
+                    sim = _lev(tok, b_toks[1] + b_toks[0])
+                if sim < 0.85:
+                    continue
+                used_a[x] = used_b[y] = used_b[y + 1] = 1
+                sim *= 0.97
+                for yy in range(y, y + 2):
+                    if a_is_q:
+                        _add_pair(st, x, yy, sim, JOINED)
+                    else:
+                        _add_pair(st, yy, x, sim, JOINED)
+                st.num += sim * (w_a[x] + (w_b[y] + w_b[y + 1]))
+                st.strong += 1
+                break
+
+
+cdef _rejoin(tuple qtoks, tuple ctoks, State* st):
+    """A long word paired loosely with one word when it is really that word and the
+    leftover next to it written together (PARTOVCO for PARTOV CO, GHIASSOUDDINEAGHA for
+    GHIASSOUDDINE AGHA): re-pair it with both."""
+    cdef int k, i, j, x, y, y2, lo, hi, side, n_others
+    cdef double s, sim, w_long, w_parts
+    cdef bint long_is_q
+    cdef str long_tok, joined
+    cdef tuple others
+    cdef char* used_other
+    cdef int npairs = st.npairs
+    for k in range(npairs):
+        i = st.pairs[k].i
+        j = st.pairs[k].j
+        s = st.pairs[k].s
+        if s >= 0.95 or st.pairs[k].how == INITIAL or st.pairs[k].how == JOINED:
+            continue
+        for side in range(2):
+            long_is_q = side == 0
+            x, y = (i, j) if long_is_q else (j, i)
+            long_tok = (qtoks if long_is_q else ctoks)[x]
+            others = ctoks if long_is_q else qtoks
+            used_other = st.used_c if long_is_q else st.used_q
+            if len(long_tok) < 6:
+                continue
+            n_others = len(others)
+            for y2 in (y - 1, y + 1):
+                if not 0 <= y2 < n_others or used_other[y2]:
+                    continue
+                lo, hi = (y, y2) if y < y2 else (y2, y)
+                joined = others[lo] + others[hi]
+                sim = 1.0 if joined == long_tok else _lev(long_tok, joined)
+                sim *= 0.97
+                if sim < 0.85 * 0.97 or sim <= s:
+                    continue
+                used_other[y2] = 1
+                w_long = (st.qw if long_is_q else st.cw)[x]
+                w_parts = (st.cw if long_is_q else st.qw)[lo] + (st.cw if long_is_q else st.qw)[hi]
+                st.num += sim * (w_long + w_parts) - s * (st.qw[i] + st.cw[j])
+                if not (s >= 0.8 and st.qw[i] >= 0.5):
+                    st.strong += 1
+                if long_is_q:
+                    st.pairs[k].i, st.pairs[k].j = x, lo
+                    _add_pair(st, x, hi, sim, JOINED)
+                else:
+                    st.pairs[k].i, st.pairs[k].j = lo, x
+                    _add_pair(st, hi, x, sim, JOINED)
+                st.pairs[k].s = sim
+                st.pairs[k].how = JOINED
+                return

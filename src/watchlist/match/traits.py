@@ -1,0 +1,51 @@
+"""What the token-pair rules need to know of one word, computed once per word."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from watchlist.names.equivalents import name_group
+from watchlist.names.keys import phonetic_key
+from watchlist.names.tokens import patronymic_stem
+
+# (token, key, group, patronymic stem key, stem group, lacks vowels, consonants,
+#  (key, stem key) with lone H read as G or None)
+Traits = tuple[str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None]
+
+# Ukrainian and Belarusian write H where Russian writes G (HRYHORIY/GRIGORIY, OLEH/OLEG),
+# and Russian writes G for the H of other languages (GASAN/HASAN): an H that is no part
+# of KH, SH, CH, ZH, TH, GH, PH or DH.
+_LONE_H = re.compile(r"(?<![kscztgpd])h")
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def traits(token: str, key: str) -> Traits:
+    """What the pair rules need of one token, computed once: the token, its phonetic key,
+    its given-name group, its patronymic stem's key and group, whether it lacks vowels,
+    and its consonants."""
+    stem = patronymic_stem(token)
+    stem_key = phonetic_key(stem) if stem else None
+    return (
+        token,
+        key,
+        name_group(key),
+        stem_key,
+        name_group(stem_key) if stem_key is not None else None,
+        len(token) >= 2 and token.isalpha() and not _VOWELS.intersection(token),
+        _DOUBLED.sub(r"\1", "".join(ch for ch in token if ch not in _VOWELS)) if token.isalpha() else "",
+        _as_g(token),
+    )
+
+
+def _as_g(token: str) -> tuple[str, str | None] | None:
+    """The key and patronymic-stem key of the token with its lone H as G; None if it has
+    none or is short (HAMAS is not GAMES; the short given names, OLEH/OLEG, are in the
+    equivalence groups)."""
+    if len(token) < 7 or not _LONE_H.search(token):
+        return None
+    g = _LONE_H.sub("g", token)
+    stem = patronymic_stem(g)
+    return phonetic_key(g), phonetic_key(stem) if stem else None
