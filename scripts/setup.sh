@@ -13,8 +13,14 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import watchlist, icu, rapidfuzz, pytest" 2>/dev/null \
-   || [ pyproject.toml -nt .venv/.installed ]; then
+# Reinstall when the package's declaration or a compiled core (Cython) changed.
+stale=""
+if [ -e .venv/.installed ]; then
+  stale=$(find pyproject.toml setup.py src -newer .venv/.installed \
+          \( -name '*.pyx' -o -name pyproject.toml -o -name setup.py \) | head -1)
+fi
+if ! .venv/bin/python -c "import watchlist.match._align, watchlist.index._postings, icu, rapidfuzz, pytest" 2>/dev/null \
+   || [ ! -e .venv/.installed ] || [ -n "$stale" ]; then
   .venv/bin/pip install -q --upgrade pip >/dev/null
   .venv/bin/pip install -q -e ".[dev]"
   touch .venv/.installed

@@ -1,7 +1,6 @@
 # Types of the compiled scorer core (_align.pyx).
 from typing import Any
 
-from watchlist.match.traits import Traits
 from watchlist.names import NameForm
 
 PAIR_FLOOR: float
@@ -10,17 +9,19 @@ EXTRA_CANDIDATE_COST: float
 EXTRA_QUERY_COST: float
 HOWS: tuple[str, ...]
 
-def combine(
-    ta: Traits, sa: str, tb: Traits, sb: str, fuzzy: float, sk: float | None
-) -> tuple[float, str]: ...
 def pair_rows(
     q: NameForm,
     toks: list[str],
     keys: list[str],
     skels: list[str],
     abjad_toks: set[str],
-    best: Any,
-    sk_matrix: Any,
+    jw: Any,
+    lev: Any,
+    jw_keys: Any,
+    lev_keys: Any,
+    osa: Any,
+    jw_skels: Any,
+    lev_skels: Any,
     cache: dict[str, list[tuple[int, float, int]]],
 ) -> None: ...
 def align(

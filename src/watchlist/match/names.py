@@ -10,9 +10,7 @@ matched well, since lists and customers often give more or fewer middle names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -24,11 +22,9 @@ from watchlist.match._align import (
     FUZZY_FLOOR,
     HOWS,
     PAIR_FLOOR,
-    combine,
     pair_rows,
 )
 from watchlist.match._align import align as _align
-from watchlist.match.traits import traits
 from watchlist.names import NameForm
 
 __all__ = [
@@ -45,7 +41,6 @@ __all__ = [
     "compare_forms",
     "explain_alignment",
     "fill_similarities",
-    "token_similarity",
 ]
 
 
@@ -84,40 +79,6 @@ class NameMatch:
         }
 
 
-def _edit_similarity(a: Sequence[str], b: Sequence[str]) -> Any:
-    """Similarity from the number of typing errors (insert, delete, substitute, swap two
-    neighbours): one error in a word of four letters or more is a typo far more often than
-    another name; two errors only in long words."""
-    dist = cdist(a, b, scorer=OSA.distance, dtype=np.int32)
-    shortest = np.minimum.outer(np.array([len(x) for x in a]), np.array([len(x) for x in b]))
-    out = np.zeros(dist.shape, dtype=np.float32)
-    out[(dist == 1) & (shortest >= 4)] = 0.9
-    out[(dist == 1) & (shortest >= 7)] = 0.92
-    out[(dist == 2) & (shortest >= 8)] = 0.88
-    # In a short word another first letter makes another name more often than a typo
-    # (FANG/LANG/WANG/YANG): it counts for less.
-    first = np.equal.outer(np.array([x[:1] for x in a]), np.array([x[:1] for x in b]))
-    out[(dist == 1) & (shortest <= 5) & ~first] = 0.85
-    return out
-
-
-def _fuzzy(a: str, b: str) -> float:
-    return 0.5 * (JaroWinkler.normalized_similarity(a, b) + Levenshtein.normalized_similarity(a, b))
-
-
-def token_similarity(q: NameForm, i: int, c: NameForm, j: int) -> tuple[float, str]:
-    """How alike the i-th query word and the j-th candidate word are, and why: the
-    strongest of equal words, equal phonetic keys (transliteration variants), the same
-    given-name group or patronymic stem, equal consonant skeletons (a side from an abjad
-    script), an initial, the same consonants, or a typo-tolerant string similarity."""
-    a, b = q.tokens[i], c.tokens[j]
-    ka, kb = q.keys[i], c.keys[j]
-    sa, sb = q.skeletons[i], c.skeletons[j]
-    fuzzy = max(_fuzzy(a, b), 0.93 * _fuzzy(ka, kb), float(_edit_similarity([a], [b])[0][0]))
-    sk = 0.9 * _fuzzy(sa, sb) if (q.abjad or c.abjad) else None
-    return combine(traits(a, ka), sa, traits(b, kb), sb, fuzzy, sk)
-
-
 # candidate token -> the (query token position, similarity, how) pairs that can align
 # (similarity at least PAIR_FLOOR), for one query form; ``how`` indexes HOWS
 SimCache = dict[str, list[tuple[int, float, int]]]
@@ -126,8 +87,8 @@ SimCache = dict[str, list[tuple[int, float, int]]]
 def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) -> None:
     """Compute, in bulk, every query-token x candidate-token similarity not yet cached.
 
-    Same values as ``token_similarity``, but the string metrics run in rapidfuzz's C++
-    ``cdist`` over all pairs at once instead of one Python call per pair.
+    The string metrics run in rapidfuzz's C++ ``cdist`` over all pairs at once; the
+    rules that judge each pair (``_align.pair_rows``) are compiled.
     """
     todo: dict[str, tuple[str, str]] = {}
     abjad_toks: set[str] = set()  # consonant skeletons only count where a side is abjad
@@ -142,34 +103,18 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
     toks = list(todo)
     keys = [todo[t][0] for t in toks]
     skels = [todo[t][1] for t in toks]
-    fuzzy = 0.5 * (
-        cdist(q.tokens, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-        + cdist(q.tokens, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    words = (
+        cdist(q.tokens, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
+        cdist(q.tokens, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+        cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
+        cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+        cdist(q.tokens, toks, scorer=OSA.distance, dtype=np.int32),
     )
-    fuzzy_keys = (
-        0.93
-        * 0.5
-        * (
-            cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-            + cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
-        )
-    )
-    best = np.maximum(np.maximum(fuzzy, fuzzy_keys), _edit_similarity(q.tokens, toks))
-    abjad_sk = None
-    if q.abjad or any(c.abjad for c in candidates):
-        abjad_sk = (
-            0.9
-            * 0.5
-            * (
-                cdist(
-                    q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32
-                )
-                + cdist(
-                    q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32
-                )
-            )
-        )
-    pair_rows(q, toks, keys, skels, abjad_toks, best, abjad_sk, cache)
+    jw_skels = lev_skels = None
+    if q.abjad or abjad_toks:
+        jw_skels = cdist(q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+        lev_skels = cdist(q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    pair_rows(q, toks, keys, skels, abjad_toks, *words, jw_skels, lev_skels, cache)
 
 
 Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, similarity, how)
