@@ -65,15 +65,20 @@ _LEGAL_WORDS = frozenset(
 _WORD_RE = re.compile(r"[a-z]+")
 
 
+# legal-form words by length, in a fixed order (a word one typo from two of them is
+# read as the first)
+_LEGAL_BY_LENGTH: dict[int, tuple[str, ...]] = {
+    n: tuple(sorted(w for w in _LEGAL_WORDS if abs(len(w) - n) <= 1 and (len(w) >= 5 or w == "gmbh")))
+    for n in range(4, 1 + max(len(w) for w in _LEGAL_WORDS) + 1)
+}
+
+
+@lru_cache(maxsize=100_000)
 def _legal_word(token: str) -> str:
     if len(token) < 4 or token in _LEGAL_WORDS:
         return token
-    for w in _LEGAL_WORDS:
-        if (
-            abs(len(w) - len(token)) <= 1
-            and (len(w) >= 5 or w == "gmbh")
-            and OSA.distance(token, w, score_cutoff=1) <= 1
-        ):
+    for w in _LEGAL_BY_LENGTH.get(len(token), ()):
+        if OSA.distance(token, w, score_cutoff=1) <= 1:
             return w
     return token
 

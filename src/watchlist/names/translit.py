@@ -126,10 +126,15 @@ def _syllabic_forms(text: str, script: str) -> list[str]:
 
 def to_latin(text: str, script: str) -> list[str]:
     """Every distinct Latin (ASCII) rendering of ``text`` under the schemes for its script."""
+    return list(_to_latin(text, script))
+
+
+@lru_cache(maxsize=20_000)  # a query is read as a person's name and as a company's
+def _to_latin(text: str, script: str) -> tuple[str, ...]:
     if script in ("Hang", "Hani") and len(text.split()) == 1:
         forms = _syllabic_forms(text, script)
         if forms:
-            return forms
+            return tuple(forms)
     if script in ABJADS:
         text = _prepare_abjad(text)
     out: list[str] = []
@@ -137,7 +142,7 @@ def to_latin(text: str, script: str) -> list[str]:
         form = _transliterator(scheme).transliterate(text)
         if form and form not in out:
             out.append(form)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
