@@ -10,7 +10,11 @@ EXTRA_QUERY_COST: float
 HOWS: tuple[str, ...]
 
 def pair_rows(
-    q: NameForm,
+    qtoks: tuple[str, ...],
+    qkeys: tuple[str, ...],
+    qskels: tuple[str, ...],
+    q_abjad: bool,
+    slots: list[list[tuple[int, int]]],
     toks: list[str],
     keys: list[str],
     skels: list[str],
@@ -22,7 +26,7 @@ def pair_rows(
     osa: Any,
     jw_skels: Any,
     lev_skels: Any,
-    cache: dict[str, list[tuple[int, float, int]]],
+    caches: list[dict[str, list[tuple[int, float, int]]]],
 ) -> None: ...
 def align(
     q: NameForm, c: NameForm, cache: dict[str, list[tuple[int, float, int]]]

@@ -135,14 +135,20 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
 
 
 def pair_rows(
-    q, list toks, list keys, list skels, set abjad_toks,
+    tuple qtoks, tuple qkeys, tuple qskels, bint q_abjad, list slots,
+    list toks, list keys, list skels, set abjad_toks,
     const float[:, ::1] jw, const float[:, ::1] lev, const float[:, ::1] jw_keys,
-    const float[:, ::1] lev_keys, const int[:, ::1] osa, jw_skels, lev_skels, dict cache,
+    const float[:, ::1] lev_keys, const int[:, ::1] osa, jw_skels, lev_skels, list caches,
 ):
-    """Fill ``cache`` for the candidate words ``toks``: each word's list of (query word,
+    """Fill the caches for the candidate words ``toks``: each word's list of (query word,
     similarity, how) pairs that can align, from the string-metric matrices (query words
     x candidate words: Jaro-Winkler and Levenshtein similarity of the words and of their
     keys, OSA distance of the words; of the skeletons too when a side is abjad).
+
+    The query words are those of one or more forms of a query, each once: ``slots[u]``
+    lists the (form, position) pairs where word ``u`` stands, and ``caches[form]`` gets
+    the pairs by that form's positions. A pair's similarity depends on the two words
+    alone, so every form is served by one computation.
 
     A word's string similarity is the best of the words' mean JW/Levenshtein, 0.93 of
     their keys', and the typing-error similarity: one error in a word of four letters or
@@ -162,11 +168,8 @@ def pair_rows(
     if have_sk:
         jws = jw_skels
         levs = lev_skels
-    cdef tuple qtoks = q.tokens
-    cdef tuple qskels = q.skeletons
-    cdef bint q_abjad = q.abjad
-    cdef Py_ssize_t n = len(qtoks), i, j
-    cdef list q_traits = [traits(a, ka) for a, ka in zip(qtoks, q.keys)]
+    cdef Py_ssize_t n = len(qtoks), i, j, fi, nforms = len(caches)
+    cdef list q_traits = [traits(a, ka) for a, ka in zip(qtoks, qkeys)]
     cdef set q_words = set(qtoks)
     cdef set q_keys = {t[1] for t in q_traits}
     cdef set q_groups = {t[2] for t in q_traits if t[2] is not None}
@@ -216,7 +219,7 @@ def pair_rows(
                 or (tb[7] is not None and tb[7][0] in q_as_g)
                 or (q_any_g and kb in q_as_g)
             )
-            found = []
+            found = [[] for _ in range(nforms)]
             lb = len(b)
             first = b[0]
             for i in range(n):
@@ -226,8 +229,10 @@ def pair_rows(
                     continue
                 s = _combine(q_traits[i], qskels[i], tb, sb, f, use_sk, skv, &how)
                 if s >= _PAIR_FLOOR:
-                    found.append((i, s, how))
-            cache[b] = found
+                    for fi, at in <list>slots[i]:
+                        (<list>found[fi]).append((at, s, how))
+            for fi in range(nforms):
+                (<dict>caches[fi])[b] = found[fi]
     finally:
         free(qlen)
         free(qfirst)

@@ -10,6 +10,7 @@ matched well, since lists and customers often give more or fewer middle names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +41,7 @@ __all__ = [
     "align",
     "compare_forms",
     "explain_alignment",
+    "fill_for_forms",
     "fill_similarities",
 ]
 
@@ -85,36 +87,61 @@ SimCache = dict[str, list[tuple[int, float, int]]]
 
 
 def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) -> None:
-    """Compute, in bulk, every query-token x candidate-token similarity not yet cached.
+    """Compute, in bulk, every query-token x candidate-token similarity not yet cached."""
+    fill_for_forms([q], [candidates], [cache])
+
+
+def fill_for_forms(
+    forms: Sequence[NameForm], candidates: Sequence[Sequence[NameForm]], caches: Sequence[SimCache]
+) -> None:
+    """``fill_similarities`` for several forms of one query at once (``caches[i]`` is
+    ``forms[i]``'s, for the names in ``candidates[i]``): each distinct word pair is
+    compared once, however many forms hold the word.
 
     The string metrics run in rapidfuzz's C++ ``cdist`` over all pairs at once; the
     rules that judge each pair (``_align.pair_rows``) are compiled.
     """
-    todo: dict[str, tuple[str, str]] = {}
-    abjad_toks: set[str] = set()  # consonant skeletons only count where a side is abjad
-    for c in candidates:
-        for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
-            if tok not in todo and tok not in cache:
-                todo[tok] = (key, skel)
-            if c.abjad:
-                abjad_toks.add(tok)
-    if not todo:
-        return
-    toks = list(todo)
-    keys = [todo[t][0] for t in toks]
-    skels = [todo[t][1] for t in toks]
-    words = (
-        cdist(q.tokens, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
-        cdist(q.tokens, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
-        cdist(q.keys, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
-        cdist(q.keys, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
-        cdist(q.tokens, toks, scorer=OSA.distance, dtype=np.int32),
-    )
-    jw_skels = lev_skels = None
-    if q.abjad or abjad_toks:
-        jw_skels = cdist(q.skeletons, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-        lev_skels = cdist(q.skeletons, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
-    pair_rows(q, toks, keys, skels, abjad_toks, *words, jw_skels, lev_skels, cache)
+    for abjad in {f.abjad for f in forms}:  # skeletons count only where a side is abjad
+        group = [fi for fi, f in enumerate(forms) if f.abjad == abjad]
+        slots: dict[str, list[tuple[int, int]]] = {}
+        qkeys: dict[str, tuple[str, str]] = {}
+        todo: dict[str, tuple[str, str]] = {}
+        abjad_toks: set[str] = set()
+        for g, fi in enumerate(group):
+            f = forms[fi]
+            for i, (tok, key, skel) in enumerate(zip(f.tokens, f.keys, f.skeletons, strict=True)):
+                slots.setdefault(tok, []).append((g, i))
+                qkeys[tok] = (key, skel)
+            cache = caches[fi]
+            for c in candidates[fi]:
+                for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
+                    if tok not in todo and tok not in cache:
+                        todo[tok] = (key, skel)
+                    if c.abjad:
+                        abjad_toks.add(tok)
+        if not todo:
+            continue
+        qtoks = tuple(slots)
+        qk = tuple(qkeys[t][0] for t in qtoks)
+        qs = tuple(qkeys[t][1] for t in qtoks)
+        toks = list(todo)
+        keys = [todo[t][0] for t in toks]
+        skels = [todo[t][1] for t in toks]
+        words = (
+            cdist(qtoks, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
+            cdist(qtoks, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+            cdist(qk, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
+            cdist(qk, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
+            cdist(qtoks, toks, scorer=OSA.distance, dtype=np.int32),
+        )
+        jw_skels = lev_skels = None
+        if abjad or abjad_toks:
+            jw_skels = cdist(qs, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+            lev_skels = cdist(qs, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+        pair_rows(
+            qtoks, qk, qs, abjad, list(slots.values()), toks, keys, skels, abjad_toks,
+            *words, jw_skels, lev_skels, [caches[fi] for fi in group],
+        )
 
 
 Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, similarity, how)

@@ -13,7 +13,7 @@ from watchlist.match.names import (
     SimCache,
     align,
     explain_alignment,
-    fill_similarities,
+    fill_for_forms,
 )
 from watchlist.names import NameForm, analyze_name
 from watchlist.screen.query import Filters, Query
@@ -133,8 +133,9 @@ def screen(
         for nid, fis in index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
         if filters.allows(*_filter_key(index, nid))
     ]
-    for fi, form in enumerate(forms):
-        fill_similarities(form, [index.names[nid].form for nid, fis in found if fi in fis], caches[fi])
+    fill_for_forms(
+        forms, [[index.names[nid].form for nid, fis in found if fi in fis] for fi in range(len(forms))], caches
+    )
     for nid, fis in found:
         entry = index.names[nid]
         factor = WEAK_ALIAS_FACTOR if entry.strength == "weak" else 1.0
