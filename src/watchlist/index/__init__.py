@@ -11,18 +11,16 @@ which replaces the old one in a single reference swap, so readers need no locks.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from watchlist.index._postings import accumulate, merge_best
+from watchlist.index._postings import accumulate, merge_best, select
 from watchlist.match.evidence import Profile
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
@@ -242,33 +240,15 @@ class ScreeningIndex:
         ICAO, scholarly) is compared with each of them: the best retrieval credit does
         not always belong to the best-scoring rendering.
         """
-        accs: list[dict[int, float]] = []
-        for form in forms:
-            ids, scores = self._accumulate(form)
-            # Among names sharing as much of the query, those with about as many words
-            # come first: the cap must not cut a tie (all the KANGs) at random.
-            scores = scores - TIE_BREAK * np.abs(self._ntokens[ids] - len(form.tokens))
-            if len(ids) > max_names * 2:
-                keep = np.argpartition(-scores, max_names * 2)[: max_names * 2]
-                ids, scores = ids[keep], scores[keep]
-            accs.append(dict(zip(ids.tolist(), scores.tolist(), strict=True)))
-        best = accs[0] if accs else {}
-        if len(accs) > 1:
-            best = dict(best)
-            for acc in accs[1:]:
-                for nid, v in acc.items():
-                    if v > best.get(nid, 0.0):
-                        best[nid] = v
-        if not best:
-            return []
-        top = heapq.nlargest(max_names, best.items(), key=itemgetter(1))
-        # Names that share far less of the query than the best one cannot score near it.
-        cut = top[0][1] * 0.4
-        return [
-            (nid, [fi for fi, acc in enumerate(accs) if acc.get(nid, 0.0) >= 0.8 * b])
-            for nid, b in top
-            if b >= cut
-        ]
+        found = [self._accumulate(form) for form in forms]
+        return select(
+            [ids for ids, _ in found],
+            [scores for _, scores in found],
+            self._ntokens,
+            [len(form.tokens) for form in forms],
+            max_names,
+            TIE_BREAK,
+        )
 
     def stats(self) -> dict[str, int]:
         return {

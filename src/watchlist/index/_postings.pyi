@@ -10,3 +10,11 @@ def accumulate(
     common_credits: list[Any],
     common_weights: list[float],
 ) -> tuple[Any, Any]: ...
+def select(
+    ids_per_form: list[Any],
+    scores_per_form: list[Any],
+    ntokens: Any,
+    form_lens: list[int],
+    max_names: int,
+    tie_break: float,
+) -> list[tuple[int, list[int]]]: ...

@@ -10,7 +10,8 @@ float32, sums in float64 in word order, rounded to float32 at the end.
 
 import numpy as np
 
-from libc.stdlib cimport free, malloc
+from libc.math cimport fabsf
+from libc.stdlib cimport free, malloc, qsort
 
 
 cdef struct Cursor:
@@ -200,3 +201,159 @@ def accumulate(list arrays, list credits, list weights, list common_ids, list co
         free(cred)
         free(wts)
         _close(&h)
+
+
+cdef struct Scored:
+    float score
+    int id
+
+
+cdef inline bint _worse(Scored a, Scored b) noexcept nogil:
+    """a ranks below b: a lower score, or the same score and a later name."""
+    return a.score < b.score or (a.score == b.score and a.id > b.id)
+
+
+cdef void _heap_down(Scored* h, int size, int at) noexcept nogil:
+    """Restore the heap whose top is its worst item."""
+    cdef int child
+    cdef Scored tmp
+    while True:
+        child = 2 * at + 1
+        if child >= size:
+            return
+        if child + 1 < size and _worse(h[child + 1], h[child]):
+            child += 1
+        if not _worse(h[child], h[at]):
+            return
+        tmp = h[at]
+        h[at] = h[child]
+        h[child] = tmp
+        at = child
+
+
+cdef int _by_rank(const void* pa, const void* pb) noexcept nogil:
+    cdef Scored a = (<const Scored*>pa)[0]
+    cdef Scored b = (<const Scored*>pb)[0]
+    if _worse(b, a):
+        return -1
+    if _worse(a, b):
+        return 1
+    return 0
+
+
+cdef int _by_id(const void* pa, const void* pb) noexcept nogil:
+    cdef int a = (<const Scored*>pa).id
+    cdef int b = (<const Scored*>pb).id
+    return (a > b) - (a < b)
+
+
+cdef int _top(Scored* items, int n, int k) noexcept nogil:
+    """Move the k best of items to the front (k-heap, in no particular order): their count."""
+    cdef int t, at
+    cdef Scored tmp
+    if n <= k:
+        return n
+    at = k // 2 - 1
+    while at >= 0:
+        _heap_down(items, k, at)
+        at -= 1
+    for t in range(k, n):
+        if _worse(items[0], items[t]):
+            items[0] = items[t]
+            _heap_down(items, k, 0)
+    return k
+
+
+cdef float _find(Scored* items, int n, int ident, bint* found) noexcept nogil:
+    """The score of ``ident`` in items sorted by id."""
+    cdef int lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if items[mid].id < ident:
+            lo = mid + 1
+        else:
+            hi = mid
+    found[0] = lo < n and items[lo].id == ident
+    return items[lo].score if found[0] else 0.0
+
+
+def select(list ids_per_form, list scores_per_form, const float[::1] ntokens, list form_lens, int max_names, float tie_break):
+    """The names to compare: [(name, [forms worth comparing with it])], best first.
+
+    Per form, a name's retrieval score less ``tie_break`` per word of difference in
+    length (among names sharing as much of the query, those with about as many words
+    come first), and the form's 2 x max_names best; then the max_names best over all
+    forms (ties to the earlier name), as far as they reach 0.4 of the best. A name is
+    compared with each form that scores it at least 0.8 of its best.
+    """
+    cdef int nforms = len(ids_per_form), fi, t, n, total = 0, count, m
+    cdef const int[::1] ids
+    cdef const float[::1] scores
+    cdef float length
+    cdef bint found
+    cdef double best, cut, v
+    cdef int per_form = 2 * max_names
+    cdef int* kept = <int*>malloc((nforms + 1) * sizeof(int))
+    cdef Scored** forms = <Scored**>malloc((nforms + 1) * sizeof(Scored*))
+    cdef Scored* merged = NULL
+    if kept == NULL or forms == NULL:
+        free(kept); free(forms)
+        raise MemoryError()
+    for fi in range(nforms):
+        forms[fi] = NULL
+    try:
+        for fi in range(nforms):
+            ids = ids_per_form[fi]
+            scores = scores_per_form[fi]
+            length = form_lens[fi]
+            n = ids.shape[0]
+            forms[fi] = <Scored*>malloc((n + 1) * sizeof(Scored))
+            if forms[fi] == NULL:
+                raise MemoryError()
+            for t in range(n):
+                forms[fi][t].id = ids[t]
+                forms[fi][t].score = scores[t] - tie_break * fabsf(ntokens[ids[t]] - length)
+            kept[fi] = _top(forms[fi], n, per_form)
+            qsort(forms[fi], kept[fi], sizeof(Scored), _by_id)
+            total += kept[fi]
+        merged = <Scored*>malloc((total + 1) * sizeof(Scored))
+        if merged == NULL:
+            raise MemoryError()
+        count = 0
+        for fi in range(nforms):  # each name once, at its best over the forms
+            for t in range(kept[fi]):
+                merged[count] = forms[fi][t]
+                count += 1
+        qsort(merged, count, sizeof(Scored), _by_id)
+        m = 0
+        for t in range(count):
+            if m and merged[m - 1].id == merged[t].id:
+                if merged[t].score > merged[m - 1].score:
+                    merged[m - 1].score = merged[t].score
+            else:
+                merged[m] = merged[t]
+                m += 1
+        m = _top(merged, m, max_names)
+        qsort(merged, m, sizeof(Scored), _by_rank)
+        out = []
+        if m == 0:
+            return out
+        # Names that share far less of the query than the best one cannot score near it.
+        cut = <double>merged[0].score * 0.4
+        for t in range(m):
+            best = merged[t].score
+            if best < cut:
+                break
+            fis = []
+            for fi in range(nforms):
+                v = _find(forms[fi], kept[fi], merged[t].id, &found)
+                if v >= 0.8 * best:  # (0 where the form did not keep the name)
+                    fis.append(fi)
+            out.append((merged[t].id, fis))
+        return out
+    finally:
+        for fi in range(nforms):
+            free(forms[fi])
+        free(forms)
+        free(kept)
+        free(merged)
