@@ -128,11 +128,9 @@ def screen(
     best: dict[int, tuple[float, int, int, Alignment]] = {}
     floor = threshold - MAX_POSITIVE_EVIDENCE
     caches: list[SimCache] = [{} for _ in forms]
-    found = [
-        (nid, fis)
-        for nid, fis in index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
-        if filters.allows(*_filter_key(index, nid))
-    ]
+    found = index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
+    if filters.sources or filters.programs or filters.types:
+        found = [(nid, fis) for nid, fis in found if filters.allows(*_filter_key(index, nid))]
     fill_for_forms(
         forms, [[index.names[nid].form for nid, fis in found if fi in fis] for fi in range(len(forms))], caches
     )
