@@ -108,6 +108,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("سعد الدين سيد", "SADUDDIN SAYYED"),
         ("Bouchra AL ASSAD", "AL-ASSAD, Bushra"),  # French CH for SH
         ("KIM CHL NAM", "KIM, Chol Nam"),  # a word typed without its vowel
+        ("Oleh IVANOV", "IVANOV, Oleg"),  # the given-name table (Ukrainian/Russian)
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
     ],
 )
@@ -122,6 +123,8 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("Muhammad Kereke", "KARAKI, Muhammad"),  # same consonants, too many other letters
         ("Viktor Ivanayev", "IVANOV, Viktor"),
         ("Ahmad Mahmoud", "Ahmad Mohammad"),  # MAHMOUD and MOHAMMAD are different names
+        # OLEH's key is ULLAH's: the given-name table must not make ULLAH an OLEG
+        ("AMIN, Oleg", "ULLAH, Aman"),
     ],
 )
 def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) -> None:

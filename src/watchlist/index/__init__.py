@@ -106,8 +106,8 @@ class ScreeningIndex:
             # Each name once per posting list (two keys of one group, two joins alike):
             # retrieval credits a name once per query word.
             filed = dict.fromkeys(n.form.keys)
-            for k in list(filed):
-                group = name_group(k)
+            for t, k in zip(n.form.tokens, n.form.keys, strict=True):
+                group = name_group(k, t)
                 if group is not None:
                     filed.setdefault("=" + group)
             for j in _joined_keys(n.form.tokens):

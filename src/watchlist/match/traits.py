@@ -31,9 +31,9 @@ def traits(token: str, key: str) -> Traits:
     return (
         token,
         key,
-        name_group(key),
+        name_group(key, token),
         stem_key,
-        name_group(stem_key) if stem_key is not None else None,
+        name_group(stem_key, stem) if stem_key is not None else None,
         len(token) >= 2 and token.isalpha() and not _VOWELS.intersection(token),
         _DOUBLED.sub(r"\1", "".join(ch for ch in token if ch not in _VOWELS)) if token.isalpha() else "",
         _as_g(token),

@@ -68,6 +68,18 @@ def _by_key() -> dict[str, str]:
     return out
 
 
-def name_group(key: str) -> str | None:
-    """The group a token's phonetic key belongs to, if it is one of these given names."""
-    return _by_key().get(key)
+@lru_cache(maxsize=1)
+def _spellings() -> frozenset[str]:
+    return frozenset(name for group in GROUPS for name in group)
+
+
+def name_group(key: str, token: str | None = None) -> str | None:
+    """The group a token's phonetic key belongs to, if it is one of these given names.
+
+    A key of three letters is shared with other names (OLEH's ULA is ULLAH's, ALEH's
+    ALA is ALLAH's): given the token, such a key counts only for a spelling in the table.
+    """
+    label = _by_key().get(key)
+    if label is not None and len(key) < 4 and token is not None and token not in _spellings():
+        return None
+    return label
