@@ -1,4 +1,5 @@
 # Types of the compiled scorer core (_align.pyx).
+from collections.abc import Sequence
 from typing import Any
 
 from watchlist.names import NameForm
@@ -31,3 +32,6 @@ def pair_rows(
 def align(
     q: NameForm, c: NameForm, cache: dict[str, list[tuple[int, float, int]]]
 ) -> tuple[float, list[tuple[int, int, float, str]]]: ...
+def missing_words(
+    candidates: list[Sequence[NameForm]], caches: list[dict[str, list[tuple[int, float, int]]]]
+) -> tuple[list[str], list[str], list[str], set[str]]: ...

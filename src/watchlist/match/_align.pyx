@@ -576,3 +576,36 @@ cdef _rejoin(tuple qtoks, tuple ctoks, State* st):
                 st.pairs[k].s = sim
                 st.pairs[k].how = JOINED
                 return
+
+
+def missing_words(list candidates, list caches):
+    """(words, their keys, their skeletons, the words of abjad-script names): the words
+    of the candidate names (``candidates[g]`` for the form with cache ``caches[g]``) that
+    a form's cache lacks, each once. A name on several forms' lists is read once when
+    the caches are all empty (one query's fresh caches)."""
+    cdef dict todo = {}
+    cdef set abjad_toks = set()
+    cdef set seen = set()
+    cdef bint fresh = all(not c for c in caches)
+    cdef dict cache
+    cdef tuple toks, keys, skels
+    cdef Py_ssize_t g, t
+    for g in range(len(candidates)):
+        cache = caches[g]
+        for c in <list>candidates[g]:
+            if fresh:
+                if id(c) in seen:
+                    continue
+                seen.add(id(c))
+            toks = c.tokens
+            keys = c.keys
+            skels = c.skeletons
+            abjad = c.abjad
+            for t in range(len(toks)):
+                tok = toks[t]
+                if tok not in todo and tok not in cache:
+                    todo[tok] = (keys[t], skels[t])
+                if abjad:
+                    abjad_toks.add(tok)
+    words = list(todo)
+    return words, [todo[w][0] for w in words], [todo[w][1] for w in words], abjad_toks

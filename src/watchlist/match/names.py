@@ -23,6 +23,7 @@ from watchlist.match._align import (
     FUZZY_FLOOR,
     HOWS,
     PAIR_FLOOR,
+    missing_words,
     pair_rows,
 )
 from watchlist.match._align import align as _align
@@ -103,30 +104,21 @@ def fill_for_forms(
     """
     for abjad in {f.abjad for f in forms}:  # skeletons count only where a side is abjad
         group = [fi for fi, f in enumerate(forms) if f.abjad == abjad]
+        toks, keys, skels, abjad_toks = missing_words(
+            [candidates[fi] for fi in group], [caches[fi] for fi in group]
+        )
+        if not toks:
+            continue
         slots: dict[str, list[tuple[int, int]]] = {}
         qkeys: dict[str, tuple[str, str]] = {}
-        todo: dict[str, tuple[str, str]] = {}
-        abjad_toks: set[str] = set()
         for g, fi in enumerate(group):
             f = forms[fi]
             for i, (tok, key, skel) in enumerate(zip(f.tokens, f.keys, f.skeletons, strict=True)):
                 slots.setdefault(tok, []).append((g, i))
                 qkeys[tok] = (key, skel)
-            cache = caches[fi]
-            for c in candidates[fi]:
-                for tok, key, skel in zip(c.tokens, c.keys, c.skeletons, strict=True):
-                    if tok not in todo and tok not in cache:
-                        todo[tok] = (key, skel)
-                    if c.abjad:
-                        abjad_toks.add(tok)
-        if not todo:
-            continue
         qtoks = tuple(slots)
         qk = tuple(qkeys[t][0] for t in qtoks)
         qs = tuple(qkeys[t][1] for t in qtoks)
-        toks = list(todo)
-        keys = [todo[t][0] for t in toks]
-        skels = [todo[t][1] for t in toks]
         words = (
             cdist(qtoks, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
             cdist(qtoks, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
