@@ -109,6 +109,9 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Bouchra AL ASSAD", "AL-ASSAD, Bushra"),  # French CH for SH
         ("KIM CHL NAM", "KIM, Chol Nam"),  # a word typed without its vowel
         ("Oleh IVANOV", "IVANOV, Oleg"),  # the given-name table (Ukrainian/Russian)
+        ("Mansour Osman ABU HUSSEIN", "ABAHUSSAIN, Mansour Othman M."),  # Arabic tha: TH/S
+        ("Nofal Hammadi AL-SULTAN", "AL-SULTAN, Nawfal Hammadi"),  # the diphthong AW as O
+        ("Muhammad KATARJI", "AL-QATIRJI, Muhammad"),  # Q/K with other vowels
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
     ],
 )
@@ -125,6 +128,8 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("Ahmad Mahmoud", "Ahmad Mohammad"),  # MAHMOUD and MOHAMMAD are different names
         # OLEH's key is ULLAH's: the given-name table must not make ULLAH an OLEG
         ("AMIN, Oleg", "ULLAH, Aman"),
+        ("Than Shwe", "SAN SHWE"),  # TH as S only in longer (Arabic) words
+        ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
     ],
 )
 def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) -> None:

@@ -115,6 +115,13 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
         ):
             how[0] = EQUIVALENT  # HENNADIYOVYCH/GENNADEVICH
             return 0.88
+    va_alt = ta[8]
+    vb_alt = tb[8]
+    if best < 0.88 and (va_alt is not None or vb_alt is not None) and la >= 5 and lb >= 5 and (
+        (va_alt if va_alt is not None else ka) == (vb_alt if vb_alt is not None else kb)
+    ):
+        how[0] = PHONETIC  # Arabic TH as S, AW as O: OTHMAN/OSMAN, NAWFAL/NOFAL
+        return 0.88
     cdef str ca
     cdef bint va, vb
     if best < 0.88:
@@ -182,6 +189,8 @@ def pair_rows(
     # read so is one exactly when the word has a stem at all: q_patronymic covers it)
     cdef set q_as_g = {t[7][0] if t[7] is not None else t[1] for t in q_traits}
     cdef bint q_any_g = any(t[7] is not None for t in q_traits)
+    cdef set q_alt = {t[8] if t[8] is not None else t[1] for t in q_traits}
+    cdef bint q_any_alt = any(t[8] is not None for t in q_traits)
     cdef Py_ssize_t lb
     cdef Py_ssize_t* qlen = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_UCS4* qfirst = <Py_UCS4*>malloc((n + 1) * sizeof(Py_UCS4))
@@ -218,6 +227,8 @@ def pair_rows(
                 or (use_sk and sb in q_skels)
                 or (tb[7] is not None and tb[7][0] in q_as_g)
                 or (q_any_g and kb in q_as_g)
+                or (tb[8] is not None and tb[8] in q_alt)
+                or (q_any_alt and kb in q_alt)
             )
             found = [[] for _ in range(nforms)]
             lb = len(b)

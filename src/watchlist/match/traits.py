@@ -9,9 +9,12 @@ from watchlist.names.equivalents import name_group
 from watchlist.names.keys import phonetic_key
 from watchlist.names.tokens import patronymic_stem
 
-# (token, key, group, patronymic stem key, stem group, lacks vowels, consonants,
-#  (key, stem key) with lone H read as G or None)
-Traits = tuple[str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None]
+# (token, key, group, patronymic stem key, stem group, lacks vowels, consonants of the
+#  word (Q as K), (key, stem key) with lone H read as G or None, key of the Arabic TH/AW variant or
+#  None)
+Traits = tuple[
+    str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None, str | None
+]
 
 # Ukrainian and Belarusian write H where Russian writes G (HRYHORIY/GRIGORIY, OLEH/OLEG),
 # and Russian writes G for the H of other languages (GASAN/HASAN): an H that is no part
@@ -25,7 +28,7 @@ _VOWELS = frozenset("aeiouy")
 def traits(token: str, key: str) -> Traits:
     """What the pair rules need of one token, computed once: the token, its phonetic key,
     its given-name group, its patronymic stem's key and group, whether it lacks vowels,
-    and its consonants."""
+    its consonants, its key with lone H as G, and its Arabic TH/AW variant's key."""
     stem = patronymic_stem(token)
     stem_key = phonetic_key(stem) if stem else None
     return (
@@ -35,9 +38,29 @@ def traits(token: str, key: str) -> Traits:
         stem_key,
         name_group(stem_key, stem) if stem_key is not None else None,
         len(token) >= 2 and token.isalpha() and not _VOWELS.intersection(token),
-        _DOUBLED.sub(r"\1", "".join(ch for ch in token if ch not in _VOWELS)) if token.isalpha() else "",
+        _consonants(token),
         _as_g(token),
+        _arabic_variant(token, key),
     )
+
+
+def _consonants(token: str) -> str:
+    """The consonants, doubled ones once, with the letters that romanisations swap for
+    one another as one (Q/K: QATIRJI/KATARJI; W/V; PH/F)."""
+    if not token.isalpha():
+        return ""
+    s = token.replace("q", "k").replace("w", "v").replace("ph", "f")
+    return _DOUBLED.sub(r"\1", "".join(ch for ch in s if ch not in _VOWELS))
+
+
+def _arabic_variant(token: str, key: str) -> str | None:
+    """The key of the token with TH read as S and AW as O, if that differs: Arabic
+    tha is TH, S or T (OTHMAN/OSMAN/USMAN, HAITHAM/HAISAM), the diphthong AW is often
+    written O (NAWFAL/NOFAL, SHAWKAT/SHOKAT)."""
+    if len(token) < 5 or ("th" not in token and "aw" not in token):
+        return None
+    alt = phonetic_key(token.replace("th", "s").replace("aw", "o"))
+    return alt if alt != key else None
 
 
 def _as_g(token: str) -> tuple[str, str | None] | None:
