@@ -112,6 +112,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Mansour Osman ABU HUSSEIN", "ABAHUSSAIN, Mansour Othman M."),  # Arabic tha: TH/S
         ("Nofal Hammadi AL-SULTAN", "AL-SULTAN, Nawfal Hammadi"),  # the diphthong AW as O
         ("Muhammad KATARJI", "AL-QATIRJI, Muhammad"),  # Q/K with other vowels
+        ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
     ],
 )

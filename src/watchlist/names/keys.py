@@ -3,7 +3,7 @@
 Two keys per token:
 - ``phonetic_key``: consonants normalised across romanisation systems (kh/h, ph/f, x/ks,
   zh/j, w/v, ck/k, q/k), vowels folded into three classes (a/e, o/u, i/y), doubled letters
-  and Slavic endings (-iy, -ij, -ii, -y) collapsed, a leading y before a vowel dropped
+  and Slavic endings (-iy, -ij, -ii, -y; feminine -skaya as -ska) collapsed, a leading y before a vowel dropped
   (Yelena/Elena). Used to retrieve candidates and as a second opinion when scoring.
 - ``skeleton``: the consonants only, without w/y/v/h-at-end: what an Arabic or Hebrew
   spelling (which omits short vowels) shares with its Latin romanisation.
@@ -15,6 +15,9 @@ import re
 from functools import lru_cache
 
 _ENDINGS = re.compile(r"(?:iy|ij|yi|ii|yy)$")
+# Russian and Belarusian feminine -SKAYA is Ukrainian and Polish -SKA (POKLONSKAYA,
+# POKLONSKA)
+_FEMININE = re.compile(r"(?<=k)(?:aya|aia|aja)$")
 _LEADING_Y = re.compile(r"^(?:[yj](?=[aeiou])|i(?=[aeou]))")
 _SUBS = [
     ("ee", "i"),  # DEEB/DIB, KHAMEES/KHAMIS: English spelling of a long i
@@ -58,6 +61,8 @@ def phonetic_key(token: str) -> str:
     if len(token) <= 1 or not token.isalpha():
         return token
     s = _ENDINGS.sub("i", token)
+    if len(s) >= 7 and s.endswith(("aya", "aia", "aja")):
+        s = _FEMININE.sub("a", s)
     if len(s) >= 6 and s.endswith("ine"):
         s = s[:-1]  # French for Russian -IN: PRIGOJINE, POUTINE
     if "gu" in s:
