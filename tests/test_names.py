@@ -113,6 +113,8 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Nofal Hammadi AL-SULTAN", "AL-SULTAN, Nawfal Hammadi"),  # the diphthong AW as O
         ("Muhammad KATARJI", "AL-QATIRJI, Muhammad"),  # Q/K with other vowels
         ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
+        ("SFA, Wafiq", "SAFA, Wafiq"),  # a letter left out of a short word
+        ("RUY, Jin", "RYU, Jin"),  # two letters swapped in a short word
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
     ],
 )
@@ -130,6 +132,8 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         # OLEH's key is ULLAH's: the given-name table must not make ULLAH an OLEG
         ("AMIN, Oleg", "ULLAH, Aman"),
         ("Than Shwe", "SAN SHWE"),  # TH as S only in longer (Arabic) words
+        ("LIU Wei", "LIN, Wei"),  # another letter in a short word: another name
+        ("Tom Smith", "TIM SMITH"),
         ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
     ],
 )

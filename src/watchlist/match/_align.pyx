@@ -23,6 +23,7 @@ EXTRA_CANDIDATE_COST = 0.35  # e.g. a patronymic the customer did not give
 EXTRA_QUERY_COST = 0.6  # e.g. a middle name the list does not give
 
 cdef double _PAIR_FLOOR = PAIR_FLOOR
+cdef double _SHORT_TYPO = 0.75
 cdef double _FUZZY_FLOOR = FUZZY_FLOOR
 cdef double _EXTRA_C = EXTRA_CANDIDATE_COST
 cdef double _EXTRA_Q = EXTRA_QUERY_COST
@@ -98,6 +99,18 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
     if (la if la < lb else lb) <= 3 and best < 0.95:
         best *= 0.8
     best = _firm(best)
+    if (
+        best < _SHORT_TYPO
+        and (la if la < lb else lb) == 3
+        and a[0] == b[0]
+        and (la != lb or sorted(a) == sorted(b))
+        and _osa(a, b) == 1
+    ):
+        # A letter left out, added or swapped in a three-letter word (SAFA/SFA, RYU/RUY):
+        # weak alone, enough beside other words that match. Not another letter for one:
+        # TOM/TIM, LIU/LIN are other names.
+        best = _SHORT_TYPO
+        h = FUZZY
     ha = ta[7]
     hb = tb[7]
     if best < 0.9 and (ha is not None or hb is not None):
@@ -184,6 +197,7 @@ def pair_rows(
     cdef set q_cs = {t[1].replace("c", "s") for t in q_traits if len(t[1]) >= 5}
     cdef set q_skels = set(qskels)
     cdef bint q_any = any(len(t[0]) == 1 or t[5] for t in q_traits)  # an initial, a word without vowels
+    cdef set q_short = {t[0][0] for t in q_traits if 3 <= len(t[0]) <= 4}  # short-word typos
     cdef bint q_patronymic = any(t[3] is not None for t in q_traits)
     # keys of the query words, lone H read as G where there is one (a patronymic stem
     # read so is one exactly when the word has a stem at all: q_patronymic covers it)
@@ -229,6 +243,7 @@ def pair_rows(
                 or (q_any_g and kb in q_as_g)
                 or (tb[8] is not None and tb[8] in q_alt)
                 or (q_any_alt and kb in q_alt)
+                or (3 <= len(b) <= 4 and b[0] in q_short)
             )
             found = [[] for _ in range(nforms)]
             lb = len(b)
