@@ -115,6 +115,8 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
         ("SFA, Wafiq", "SAFA, Wafiq"),  # a letter left out of a short word
         ("RUY, Jin", "RYU, Jin"),  # two letters swapped in a short word
+        # a patronymic only the query gives (YUKHYMOVYCH, Ukrainian for EFIMOVICH)
+        ("Mykhaylo Yukhymovych FRADKOV", "FRADKOV, Mikhail Efimovich"),
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
     ],
 )
@@ -134,6 +136,7 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("Than Shwe", "SAN SHWE"),  # TH as S only in longer (Arabic) words
         ("LIU Wei", "LIN, Wei"),  # another letter in a short word: another name
         ("Tom Smith", "TIM SMITH"),
+        ("GAYKOVICH, Abd-Al-Hamid", "AL-HAMID, Abd"),  # first, -OVICH is a surname
         ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
     ],
 )

@@ -432,7 +432,17 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         raise MemoryError()
     cdef int strong_q = 0, strong_c = 0
     cdef double sum_lq = 0.0, sum_lc = 0.0, head_q = 0.0, head_c = 0.0, tail_q = 0.0, tail_c = 0.0
+    cdef double patronymics = 0.0
+    cdef tuple qkeys = q.keys
     try:
+        # A patronymic the query gives and the list does not is an omission, as it is
+        # the other way round (lists often leave patronymics out): it costs what a
+        # missing candidate word does and never counts as a contradiction. Never the
+        # first word: there -OVICH is a surname (GAYKOVICH, 'Abd-Al-Hamid).
+        for i in range(1, n):
+            if not st.used_q[i] and len(<str>qtoks[i]) >= 7 and (<tuple>traits(qtoks[i], qkeys[i]))[3] is not None:
+                st.used_q[i] = 2
+                patronymics += st.qw[i]
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
         # Words left over on both sides are different names (JOSE vs ALVARO under the
@@ -459,6 +469,8 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         den = sq + sc - sum_lq - sum_lc
         den += head_q + head_c
         den += extra_q * tail_q + extra_c * tail_c
+        if patronymics:
+            den += extra_c * patronymics - patronymics
         score = (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
         return score, _pairs_out(st)
     finally:
