@@ -115,6 +115,8 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
         ("SFA, Wafiq", "SAFA, Wafiq"),  # a letter left out of a short word
         ("RUY, Jin", "RYU, Jin"),  # two letters swapped in a short word
+        ("عبد التواب ملا حويش", "ABD-AL-TAWWAB MULLAH HUWAYSH"),  # ملا: the title MULLAH
+        ("احمد جان آخوند زاده", "AHMAD JAN AKHUNDZADA"),  # Persian ZADEH written apart
         # a patronymic only the query gives (YUKHYMOVYCH, Ukrainian for EFIMOVICH)
         ("Mykhaylo Yukhymovych FRADKOV", "FRADKOV, Mikhail Efimovich"),
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels

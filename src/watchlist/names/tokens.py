@@ -23,7 +23,8 @@ TITLES = frozenset(
     hadji alhaj mullah mulla maulana maulvi mawlawi moulavi qari hafiz imam general gen colonel col
     major maj captain capt lieutenant lt admiral brigadier commander cmdr sergeant sgt eng engineer
     doctor his her excellency hon honourable honorable rev reverend father brother sister jr sr
-    ii iii iv""".split()
+    ii iii iv
+    mla shykh hajy mwlwy mwlana qary dktwr""".split()  # the last as Arabic script spells them
 )
 
 # Joined to the following token as an alternative form (AL AJMI -> ALAJMI).
@@ -33,7 +34,10 @@ JOIN_PREFIXES = frozenset(
 )
 # Joined to the word before (SHAFIQ ALLAH -> SHAFIQULLAH, NASIR UD DIN -> NASIRUDDIN):
 # Arabic script writes these apart, most romanisations together.
-JOIN_SUFFIXES = frozenset("allh allah ullah ollah ulla aldyn aldin uddin eddin eddine".split())
+# Persian ZADEH (son of) too: AKHUND ZADEH -> AKHUNDZADA.
+JOIN_SUFFIXES = frozenset(
+    "allh allah ullah ollah ulla aldyn aldin uddin eddin eddine zadh zadeh zada zade".split()
+)
 
 # Carry little identifying weight on their own.
 PARTICLES = frozenset(
