@@ -112,6 +112,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Mansour Osman ABU HUSSEIN", "ABAHUSSAIN, Mansour Othman M."),  # Arabic tha: TH/S
         ("Nofal Hammadi AL-SULTAN", "AL-SULTAN, Nawfal Hammadi"),  # the diphthong AW as O
         ("Muhammad KATARJI", "AL-QATIRJI, Muhammad"),  # Q/K with other vowels
+        ("Jurj KHESOUANI", "HASWANI, Jurj"),  # French OU for waw
         ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
         ("SFA, Wafiq", "SAFA, Wafiq"),  # a letter left out of a short word
         ("RUY, Jin", "RYU, Jin"),  # two letters swapped in a short word

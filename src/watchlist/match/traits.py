@@ -53,13 +53,17 @@ def _consonants(token: str) -> str:
     return _DOUBLED.sub(r"\1", "".join(ch for ch in s if ch not in _VOWELS))
 
 
+_OU_VOWEL = re.compile(r"ou(?=[aeiy])")
+
+
 def _arabic_variant(token: str, key: str) -> str | None:
-    """The key of the token with TH read as S and AW as O, if that differs: Arabic
-    tha is TH, S or T (OTHMAN/OSMAN/USMAN, HAITHAM/HAISAM), the diphthong AW is often
-    written O (NAWFAL/NOFAL, SHAWKAT/SHOKAT)."""
-    if len(token) < 5 or ("th" not in token and "aw" not in token):
+    """The key of the token with TH read as S, AW as O and OU before a vowel as W, if
+    that differs: Arabic tha is TH, S or T (OTHMAN/OSMAN/USMAN, HAITHAM/HAISAM), the
+    diphthong AW is often written O (NAWFAL/NOFAL, SHAWKAT/SHOKAT), French spellings
+    write waw as OU (KHESOUANI/HASWANI, OUALID/WALID)."""
+    if len(token) < 5 or ("th" not in token and "aw" not in token and "ou" not in token):
         return None
-    alt = phonetic_key(token.replace("th", "s").replace("aw", "o"))
+    alt = phonetic_key(_OU_VOWEL.sub("w", token.replace("th", "s").replace("aw", "o")))
     return alt if alt != key else None
 
 
