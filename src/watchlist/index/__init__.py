@@ -156,7 +156,16 @@ class ScreeningIndex:
             df = self._df.get(k, 0)
             rarity = math.log1p(self._n / (df + 1)) / self._log_n
             weights.append(w * (0.5 + 0.8 * min(1.0, rarity)))
-        return replace(form, weights=tuple(weights))
+        return NameForm(  # not dataclasses.replace: this runs for every name and query form
+            form.original,
+            form.latin,
+            form.tokens,
+            form.keys,
+            form.skeletons,
+            tuple(weights),
+            form.script,
+            form.abjad,
+        )
 
     # ------------------------------------------------------------ retrieval
 

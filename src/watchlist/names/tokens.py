@@ -119,6 +119,7 @@ _PATRONYMIC = re.compile(
 )
 
 
+@lru_cache(maxsize=200_000)
 def patronymic_stem(token: str) -> str | None:
     """IGOREVICH -> IGOR, IHOROVYCH -> IHOR; None when the token is no patronymic."""
     if len(token) < 7:
@@ -130,6 +131,7 @@ def patronymic_stem(token: str) -> str | None:
     return stem if len(stem) >= 3 else None
 
 
+@lru_cache(maxsize=200_000)
 def token_weight(token: str, is_org: bool) -> float:
     if len(token) == 1:
         return 0.4  # an initial
