@@ -27,6 +27,12 @@ def test_transliteration_variants_share_a_key(group: list[str]) -> None:
     assert len({phonetic_key(t) for t in group}) == 1
 
 
+def test_urdu_letters_are_read_as_arabic() -> None:
+    # HEH DOACHASHMEE (U+06BE) is heh: one word, not ABRA YM
+    assert [f.tokens for f in analyze_name("ابراھیم")] == [("abrahym",)]
+    assert _best("طھ إبراھیم عبد لله بكر ال خویت", "Taha Ibrahim Abdallah Bakr AL KHUWAYT") >= DEFAULT_THRESHOLD
+
+
 def test_arabic_skeleton_meets_latin() -> None:
     assert skeleton("mhmd") == skeleton("muhammad")
     assert skeleton("ladn") == skeleton("laden")

@@ -60,9 +60,26 @@ def _transliterator(scheme: str) -> Any:
         return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
+# Ta marbuta is pronounced "a" at the end of a name (Usama, Fatima): write it as heh.
+# The Urdu and Pashto forms of heh (do-chashmee, goal) and ta marbuta, which the Arabic
+# transliterators leave untouched (ابراھیم came out ABRA YM), are heh too. Direction
+# marks and the Persian zero-width non-joiner are no letters.
+_ABJAD_LETTERS = str.maketrans(
+    {
+        "\u0629": "\u0647",
+        "\u06be": "\u0647",
+        "\u06c1": "\u0647",
+        "\u06c3": "\u0647",
+        "\u06d5": "\u0647",
+        "\u200c": None,
+        "\u200e": None,
+        "\u200f": None,
+    }
+)
+
+
 def _prepare_abjad(text: str) -> str:
-    # Ta marbuta is pronounced "a" at the end of a name (Usama, Fatima): write it as heh.
-    return text.replace("\u0629", "\u0647")
+    return text.translate(_ABJAD_LETTERS)
 
 
 # Korean syllables as the lists spell them (McCune-Reischauer / DPRK style: KIM Jong Un,
