@@ -27,6 +27,12 @@ def test_transliteration_variants_share_a_key(group: list[str]) -> None:
     assert len({phonetic_key(t) for t in group}) == 1
 
 
+def test_transliteration_marks_do_not_split_words() -> None:
+    # BGN writes БЭЧ as B·ECH, the scholarly scheme a macron under the soft sign's mark
+    for form in analyze_name("Бэч") + analyze_name("Сергей Юрьевич ГЛАЗЬЕВ"):
+        assert all(len(t) > 2 for t in form.tokens), form.tokens
+
+
 def test_urdu_letters_are_read_as_arabic() -> None:
     # HEH DOACHASHMEE (U+06BE) is heh: one word, not ABRA YM
     assert [f.tokens for f in analyze_name("ابراھیم")] == [("abrahym",)]

@@ -156,7 +156,9 @@ def _to_latin(text: str, script: str) -> tuple[str, ...]:
         text = _prepare_abjad(text)
     out: list[str] = []
     for scheme in _SCHEMES.get(script, _DEFAULT):
-        form = _transliterator(scheme).transliterate(text)
+        # BGN's middle dot (B·ECH for БЭЧ) and the scholarly macron under the soft-sign
+        # apostrophe mark letters, not word breaks
+        form = _transliterator(scheme).transliterate(text).replace("·", "").replace("\u0331", "")
         if form and form not in out:
             out.append(form)
     return tuple(out)
