@@ -33,6 +33,12 @@ def test_transliteration_marks_do_not_split_words() -> None:
         assert all(len(t) > 2 for t in form.tokens), form.tokens
 
 
+def test_every_transliteration_is_ascii() -> None:
+    for name in ("Әлинә Марат кызы Кабаева", "ፍትዊ ዓብዱረዛቕ", "ザラ・アエロ・グループ", "محمد عمر ځدران", "\u202bحیدر\u202c مهدیقلی"):
+        for form in analyze_name(name):
+            assert all(t.isascii() and t.isalnum() for t in form.tokens), (name, form.tokens)
+
+
 def test_urdu_letters_are_read_as_arabic() -> None:
     # HEH DOACHASHMEE (U+06BE) is heh: one word, not ABRA YM
     assert [f.tokens for f in analyze_name("ابراھیم")] == [("abrahym",)]

@@ -7,6 +7,7 @@ the listed spelling whichever the customer's documents used, so we produce each 
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -71,11 +72,44 @@ _ABJAD_LETTERS = str.maketrans(
         "\u06c1": "\u0647",
         "\u06c3": "\u0647",
         "\u06d5": "\u0647",
+        # Pashto and Urdu letters as their Arabic neighbours (ZADRAN ځدران, GIDAR گیدڑ)
+        "\u0681": "\u0632",
+        "\u0679": "\u062a",
+        "\u0688": "\u062f",
+        "\u0691": "\u0631",
+        "\u0693": "\u0631",
+        "\u0696": "\u0698",
+        "\u069a": "\u0634",
+        "\u06ab": "\u06af",
+        "\u06ba": "\u0646",
+        "\u06bc": "\u0646",
+        "\u06cd": "\u064a",
+        "\u06d0": "\u064a",
+        "\u06d2": "\u064a",
         "\u200c": None,
         "\u200e": None,
         "\u200f": None,
+        "\u202a": None,
+        "\u202b": None,
+        "\u202c": None,
+        "\u202d": None,
+        "\u202e": None,
     }
 )
+
+
+# What the transliterators leave that is no ASCII letter: BGN's middle dot (B·ECH for
+# БЭЧ) and the scholarly macron under the soft sign's apostrophe mark letters, not word
+# breaks; the schwa of Tatar and Kazakh names (ӘЛИНӘ) is A, Ethiopic's sixth-order vowel
+# E; the katakana middle dot separates words.
+_LEFTOVERS = str.maketrans({"·": None, "ə": "a", "Ə": "A", "ǝ": "e", "・": " "})
+
+
+def _latin_leftovers(form: str) -> str:
+    if form.isascii():
+        return form
+    form = unicodedata.normalize("NFKD", form.translate(_LEFTOVERS))
+    return "".join(ch for ch in form if not unicodedata.combining(ch))
 
 
 def _prepare_abjad(text: str) -> str:
@@ -156,9 +190,7 @@ def _to_latin(text: str, script: str) -> tuple[str, ...]:
         text = _prepare_abjad(text)
     out: list[str] = []
     for scheme in _SCHEMES.get(script, _DEFAULT):
-        # BGN's middle dot (B·ECH for БЭЧ) and the scholarly macron under the soft-sign
-        # apostrophe mark letters, not word breaks
-        form = _transliterator(scheme).transliterate(text).replace("·", "").replace("\u0331", "")
+        form = _latin_leftovers(_transliterator(scheme).transliterate(text))
         if form and form not in out:
             out.append(form)
     return tuple(out)
