@@ -10,6 +10,7 @@ Why Cython: PyICU already needs a C++ compiler at install time, so a compiled mo
 no new requirement, and Cython keeps the code readable as Python.
 """
 
+from libc.math cimport fabs
 from libc.stdlib cimport free, malloc, qsort
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -294,16 +295,20 @@ ctypedef struct Pair:
     int i
     int j
     int how
+    double gap  # how far apart the two words' weights are
 
 
 cdef int _by_similarity(const void* pa, const void* pb) noexcept nogil:
-    """Best similarity first; ties by query word, then candidate word."""
+    """Best similarity first; among equals the words of like weight (a particle with a
+    particle: OULD with ولد, not with WALID), then by query word and candidate word."""
     cdef const Pair* a = <const Pair*>pa
     cdef const Pair* b = <const Pair*>pb
     if a.s > b.s:
         return -1
     if a.s < b.s:
         return 1
+    if a.gap != b.gap:
+        return -1 if a.gap < b.gap else 1
     if a.i != b.i:
         return -1 if a.i < b.i else 1
     if a.j != b.j:
@@ -369,6 +374,7 @@ def align(q, c, dict cache):
                 cells[k].s = (<tuple>entry)[1]
                 cells[k].how = (<tuple>entry)[2]
                 cells[k].j = j
+                cells[k].gap = fabs(st.qw[cells[k].i] - st.cw[j])
                 k += 1
         qsort(cells, total, sizeof(Pair), _by_similarity)
         return _score(q, c, cells, total, &st)

@@ -42,7 +42,7 @@ JOIN_SUFFIXES = frozenset(
 # Carry little identifying weight on their own.
 PARTICLES = frozenset(
     "al el ul ad ed ash as ar at az an bn bin ibn bint ben ould abu abou bou bu van von der den de da"
-    " di du la le del della dos das do y e and of the".split()
+    " di du la le del della dos das do y e and of the wld".split()
 )
 ORG_GENERIC = frozenset(
     """company co corporation corp group holding holdings trading trade international intl
