@@ -101,5 +101,5 @@ def skeleton(token: str) -> str:
     # Persian, where ghain is too (QASEM/GHASEM, AQAJANI/AGHAJANI): one class.
     s = s.replace("q", "k").replace("g", "k")
     s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
-    s = s.lstrip("aeiouyw")
+    s = s.lstrip("aeiouywv")  # Persian writes waw V (VAHEDI), Arabic W
     return _DOUBLES.sub(r"\1", s)
