@@ -30,7 +30,8 @@ def code_fingerprint() -> str:
     root = Path(watchlist.__file__).parent
     h = hashlib.sha256()
     for sub in ("index", "names", "match"):
-        for f in sorted((root / sub).rglob("*.py")):
+        # the compiled cores' sources too, where the install has them
+        for f in sorted([*(root / sub).rglob("*.py"), *(root / sub).rglob("*.pyx")]):
             h.update(f.read_bytes())
     return h.hexdigest()
 
