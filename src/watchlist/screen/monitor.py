@@ -700,10 +700,12 @@ _PROBE_QUERIES = [
 
 
 def engine_fingerprint() -> str:
-    """A hash of how names are analysed, retrieved and scored, from a fixed probe: it
-    changes when the matcher's behaviour does, which makes a delta over results from the
-    old matcher meaningless (the next run then re-screens everyone)."""
+    """A hash of how names are analysed, retrieved and scored: the matcher's code, and a
+    fixed probe run through it (behaviour can change with a library). It changes when the
+    matcher does, which makes a delta over results from the old matcher meaningless (the
+    next run then re-screens everyone)."""
     from watchlist.model import Name
+    from watchlist.screen.engine import code_fingerprint
 
     entities = [
         Entity(
@@ -717,7 +719,7 @@ def engine_fingerprint() -> str:
         for pid, t, names in _PROBE_ENTITIES
     ]
     index = ScreeningIndex.build(entities)
-    h = hashlib.sha256()
+    h = hashlib.sha256(code_fingerprint().encode())
     for name, type_, dob, country in _PROBE_QUERIES:
         for f in customer_forms(name, type_):
             h.update(repr((f.tokens, f.keys, f.skeletons, f.weights, f.abjad)).encode())
