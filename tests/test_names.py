@@ -138,6 +138,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("احمد جان آخوند زاده", "AHMAD JAN AKHUNDZADA"),  # Persian ZADEH written apart
         ("محفوظ ولد الوليد", "MAHFOUZ OULD AL-WALID"),  # ولد is the particle OULD, not WALID
         ("حمید واحدی", "Hamid VAHEDI"),  # Persian waw as V
+        ("Mikel Garikoitz ASPIAZU RUBINA", "DE GARIKOITZ ASPIAZU RUBINA, Miguel"),  # Basque
         ("سليمان جاسم سليمان علي أبوغيث", "Sulaiman Jassem Sulaiman ALI ABO GHAITH"),  # ABO = ABU
         # a patronymic only the query gives (YUKHYMOVYCH, Ukrainian for EFIMOVICH)
         ("Mykhaylo Yukhymovych FRADKOV", "FRADKOV, Mikhail Efimovich"),

@@ -2,7 +2,8 @@
 
 The same person is VLADIMIR on a Russian-based listing, VOLODYMYR on a Ukrainian one
 and ULADZIMIR on a Belarusian one; transliteration cannot bridge these (they are
-different words), so a small table of the common East Slavic given names does. Each
+different words), so a small table of the common East Slavic given names does (and of
+Basque and Spanish ones: MIKEL is MIGUEL). Each
 group is matched through the phonetic keys of its spellings.
 """
 
@@ -55,6 +56,11 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("viktor", "victor", "wiktor"),
     ("ivan", "ivan", "iwan"),
     ("mikhailovich", "mykhailovych"),
+    # Basque and Spanish forms of one given name (the EU and UK list ETA members under both)
+    ("miguel", "mikel"),
+    ("jose", "joseba"),
+    ("ignacio", "inaki"),
+    ("javier", "xabier", "xavier"),
 )
 
 
