@@ -140,6 +140,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("حمید واحدی", "Hamid VAHEDI"),  # Persian waw as V
         ("Mikel Garikoitz ASPIAZU RUBINA", "DE GARIKOITZ ASPIAZU RUBINA, Miguel"),  # Basque
         ("سليمان جاسم سليمان علي أبوغيث", "Sulaiman Jassem Sulaiman ALI ABO GHAITH"),  # ABO = ABU
+        ("Sviatlana Piatrouna KACUBA", "KACUBA, Sviatlana"),  # Belarusian -OUNA patronymic
         # a patronymic only the query gives (YUKHYMOVYCH, Ukrainian for EFIMOVICH)
         ("Mykhaylo Yukhymovych FRADKOV", "FRADKOV, Mikhail Efimovich"),
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels

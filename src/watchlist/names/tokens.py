@@ -115,7 +115,7 @@ def strip_org_forms(latin_lower: str) -> str:
 
 
 _PATRONYMIC = re.compile(
-    r"(?:ovich|evich|ovych|evych|ovitch|evitch|ovitj|evitj|ovic|evic|avich|avych|ovna|evna|ivna|yivna|ichna|ovn[ae]|yevna|ievna)$"
+    r"(?:ovich|evich|ovych|evych|ovitch|evitch|ovitj|evitj|ovic|evic|avich|avych|ovna|evna|ivna|yivna|ichna|ovn[ae]|yevna|ievna|auna|ouna|euna)$"
 )
 
 
