@@ -131,6 +131,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Nofal Hammadi AL-SULTAN", "AL-SULTAN, Nawfal Hammadi"),  # the diphthong AW as O
         ("Muhammad KATARJI", "AL-QATIRJI, Muhammad"),  # Q/K with other vowels
         ("Jurj KHESOUANI", "HASWANI, Jurj"),  # French OU for waw
+        ("Vitalijj Jur'evich ZAXARCHENKO", "ZAKHARCHENKO, Vitaliy Yuriyovych"),  # GOST X, JJ
         ("Наталія Поклонська", "POKLONSKAYA, Natalia Vladimirovna"),  # Ukrainian -SKA
         ("SFA, Wafiq", "SAFA, Wafiq"),  # a letter left out of a short word
         ("RUY, Jin", "RYU, Jin"),  # two letters swapped in a short word

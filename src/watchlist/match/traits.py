@@ -60,10 +60,13 @@ def _arabic_variant(token: str, key: str) -> str | None:
     """The key of the token with TH read as S, AW as O and OU before a vowel as W, if
     that differs: Arabic tha is TH, S or T (OTHMAN/OSMAN/USMAN, HAITHAM/HAISAM), the
     diphthong AW is often written O (NAWFAL/NOFAL, SHAWKAT/SHOKAT), French spellings
-    write waw as OU (KHESOUANI/HASWANI, OUALID/WALID)."""
-    if len(token) < 5 or ("th" not in token and "aw" not in token and "ou" not in token):
+    write waw as OU (KHESOUANI/HASWANI, OUALID/WALID); Russian GOST romanisation writes
+    KH as X (ZAXARCHENKO/ZAKHARCHENKO)."""
+    if len(token) < 5 or not ("th" in token or "aw" in token or "ou" in token or "x" in token):
         return None
-    alt = phonetic_key(_OU_VOWEL.sub("w", token.replace("th", "s").replace("aw", "o")))
+    alt = phonetic_key(
+        _OU_VOWEL.sub("w", token.replace("th", "s").replace("aw", "o").replace("x", "kh"))
+    )
     return alt if alt != key else None
 
 

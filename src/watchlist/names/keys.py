@@ -60,7 +60,8 @@ def phonetic_key(token: str) -> str:
     """Key for one lower-case ASCII token."""
     if len(token) <= 1 or not token.isalpha():
         return token
-    s = _ENDINGS.sub("i", token)
+    # old GOST writes Й as JJ (VITALIJJ): one J, so the -IJ ending below applies
+    s = _ENDINGS.sub("i", token.replace("jj", "j") if "jj" in token else token)
     if len(s) >= 7 and s.endswith(("aya", "aia", "aja")):
         s = _FEMININE.sub("a", s)
     if len(s) >= 6 and s.endswith("ine"):
