@@ -6,7 +6,6 @@ evidence bound is the screener's."""
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -61,25 +60,12 @@ def test_customer_forms_are_the_screens_forms(
         assert weighted == query_forms(index, c.query(), c.query().entity_type())
 
 
-def _filing(index: ScreeningIndex) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
-    """name position -> the keys and skeletons the index files it under (ground truth)."""
-    keys: dict[int, set[str]] = defaultdict(set)
-    skels: dict[int, set[str]] = defaultdict(set)
-    for k, ids in index._postings.items():
-        for i in ids:
-            keys[i].add(k)
-    for sk, ids in index._skeletons.items():
-        for i in ids:
-            skels[i].add(sk)
-    return keys, skels
-
-
 def test_customer_index_reaches_every_retrieved_name(
     world: tuple[ScreeningIndex, list[Customer], list[Entity]],
 ) -> None:
     index, book, _ = world
     cidx = CustomerIndex(index, book)
-    keys, skels = _filing(index)
+    keys, skels = index.filing()
     pairs = 0
     for pos, c in enumerate(book):
         forms = query_forms(index, c.query(), c.type)
@@ -95,7 +81,7 @@ def test_filed_names_are_filed_as_the_index_files_them(
     world: tuple[ScreeningIndex, list[Customer], list[Entity]],
 ) -> None:
     index, _, entities = world
-    keys, skels = _filing(index)
+    keys, skels = index.filing()
     truth: dict[tuple[str, tuple[str, ...]], tuple[set[str], set[str]]] = {}
     for nid, n in enumerate(index.names):
         truth[(index.profiles[n.entity].id + n.name, n.form.tokens)] = (keys[nid], skels[nid])

@@ -157,14 +157,14 @@ class ScreeningIndex:
             rarity = math.log1p(self._n / (df + 1)) / self._log_n
             weights.append(w * (0.5 + 0.8 * min(1.0, rarity)))
         return NameForm(  # not dataclasses.replace: this runs for every name and query form
-            form.original,
-            form.latin,
-            form.tokens,
-            form.keys,
-            form.skeletons,
-            tuple(weights),
-            form.script,
-            form.abjad,
+            original=form.original,
+            latin=form.latin,
+            tokens=form.tokens,
+            keys=form.keys,
+            skeletons=form.skeletons,
+            weights=tuple(weights),
+            script=form.script,
+            abjad=form.abjad,
         )
 
     # ------------------------------------------------------------ retrieval

@@ -415,7 +415,7 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         return score, _pairs_out(st)
     cdef tuple qtoks = q.tokens
     cdef tuple ctoks = c.tokens
-    cdef bint any_q = False, any_c = False, long_left = False
+    cdef bint long_left = False
     nlq = nlc = 0
     for i in range(n):
         if not st.used_q[i]:

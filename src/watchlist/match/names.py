@@ -17,24 +17,12 @@ import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
-from watchlist.match._align import (
-    EXTRA_CANDIDATE_COST,
-    EXTRA_QUERY_COST,
-    FUZZY_FLOOR,
-    HOWS,
-    PAIR_FLOOR,
-    missing_words,
-    pair_rows,
-)
+from watchlist.match._align import HOWS, missing_words, pair_rows
 from watchlist.match._align import align as _align
 from watchlist.names import NameForm
 
 __all__ = [
-    "EXTRA_CANDIDATE_COST",
-    "EXTRA_QUERY_COST",
-    "FUZZY_FLOOR",
     "HOWS",
-    "PAIR_FLOOR",
     "Alignment",
     "NameMatch",
     "SimCache",
@@ -52,7 +40,7 @@ class TokenPair:
     query: str
     candidate: str
     similarity: float
-    how: str  # exact, phonetic, skeleton, initial, fuzzy
+    how: str  # one of HOWS: exact, initial, phonetic, equivalent, skeleton, fuzzy, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +71,7 @@ class NameMatch:
 
 
 # candidate token -> the (query token position, similarity, how) pairs that can align
-# (similarity at least PAIR_FLOOR), for one query form; ``how`` indexes HOWS
+# (similarity at least _align.PAIR_FLOOR), for one query form; ``how`` indexes HOWS
 SimCache = dict[str, list[tuple[int, float, int]]]
 
 
