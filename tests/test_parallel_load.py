@@ -120,3 +120,62 @@ def test_workers_from_a_threaded_process(tmp_path: Path, mirror: Path) -> None:
 def test_load_workers_setting() -> None:
     assert Settings.from_env({"WATCHLIST_LOAD_WORKERS": "3"}).load_workers == 3
     assert Settings.from_env({}).load_workers >= 1
+
+
+# ---------------------------------------------------------------- one list on several cores
+
+
+def test_one_list_mapped_on_two_processes_is_the_same(data_dir: Path) -> None:
+    """OFAC SDN's records split over this process and a forked one: the same rows, in the
+    same order, with the same warnings, as mapping them all here."""
+    from watchlist.ingest import read_prepared
+
+    path = data_dir / "ofac-sdn" / "2021-07-07"
+    one = read_prepared(path, "ofac-sdn", workers=1)
+    two = read_prepared(path, "ofac-sdn", workers=2)
+    assert len(one.encoded) == 8976
+    assert two.encoded == one.encoded
+    assert two.warnings == one.warnings
+    assert (two.files, two.files_sha256, two.data_date) == (one.files, one.files_sha256, None)
+
+
+def test_a_failing_share_is_raised_as_on_one_core(data_dir: Path) -> None:
+    """A record that breaks the mapping in the forked share: the child sends nothing, the
+    parent maps that share itself and raises the very error one core would."""
+    import multiprocessing
+
+    from watchlist.ingest import _map_and_encode
+    from watchlist.sources.ofac_csv import read_raw, to_entity
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    raw = read_raw(data_dir / "ofac-sdn" / "2021-07-07", "ofac-sdn")
+    bad = raw.records[-1]
+
+    def breaking(rec: object, source: str) -> object:
+        if rec is bad:
+            raise RuntimeError("record 36xxx cannot be mapped")
+        return to_entity(rec, source)  # type: ignore[arg-type]
+
+    raw.to_entity = breaking  # type: ignore[assignment]
+    with pytest.raises(RuntimeError, match="record 36xxx"):
+        _map_and_encode(raw, 2)
+    raw.to_entity = to_entity
+    assert len(_map_and_encode(raw, 2)[0]) == len(raw.records)
+
+
+def test_threads_running_keep_the_load_on_one_process(data_dir: Path) -> None:
+    """In a process that runs other threads (the HTTP service) forking is not safe: the
+    list is mapped in the process itself, with the same result."""
+    from watchlist.ingest import _fork_safe, read_prepared
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert not _fork_safe()
+        got = read_prepared(data_dir / "ofac-sdn" / "2019-01-15", "ofac-sdn", workers=2)
+    finally:
+        stop.set()
+        worker.join()
+    assert len(got.encoded) == 7379

@@ -16,13 +16,14 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
 from watchlist.errors import DownloadError, ImplausibleListError, WatchlistError
-from watchlist.model import ListData
+from watchlist.model import ListData, RawList
 from watchlist.settings import Settings
-from watchlist.sources import SOURCES, gc_paused, read_list
+from watchlist.sources import SOURCES, check_entries, gc_paused, read_raw_list
 from watchlist.sources.fetch import download, fetch_url
 from watchlist.store import ListStore, VersionInfo
 from watchlist.store.audit import audit_list_load
@@ -114,6 +115,108 @@ def prepare(data: ListData, path: Path, started: float | None = None) -> Prepare
     )
 
 
+# Below this many records a list maps on one core sooner than a forked process would
+# start, map its share and send it back.
+_SPLIT_MIN_RECORDS = 2000
+
+
+def read_prepared(
+    path: Path,
+    source: str,
+    fmt: str | None = None,
+    *,
+    workers: int = 1,
+    started: float | None = None,
+    folder_date: bool = False,
+) -> PreparedList:
+    """``prepare(read_list(...))`` in one pass: the list read, mapped and encoded, its
+    mapping split over up to ``workers`` processes when the list is big enough.
+
+    The cyclic garbage collector stays paused until the entities are encoded and freed,
+    so it never scans them; resumed in between, it would walk them all once (a tenth of
+    a load). ``folder_date``: a file that carries no date takes its mirror folder's name.
+    """
+    started = time.perf_counter() if started is None else started
+    with gc_paused():
+        raw, splits = read_raw_list(path, source, fmt)
+        parts = min(workers, len(raw.records) // _SPLIT_MIN_RECORDS) if splits else 1
+        encoded, warnings = _map_and_encode(raw, parts if _fork_safe() else 1)
+        raw.records = ()  # freed while the collector is paused
+    check_entries(path, [eid for eid, _, _ in encoded])
+    warnings = [*raw.warnings, *warnings]
+    data_date = raw.data_date
+    if folder_date and data_date is None and _ISO_DAY.match(path.name):
+        data_date = path.name
+        warnings.append(f"{path}: data date taken from the folder name")
+    return PreparedList(
+        source=source,
+        format=raw.format,
+        encoded=encoded,
+        data_date=data_date,
+        files=list(raw.files),
+        warnings=warnings,
+        files_sha256=files_digest(path, raw.files),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _encode_range(raw: RawList, start: int, stop: int) -> tuple[list[Encoded], list[str]]:
+    entities, warnings = raw.map(start, stop)
+    return encode_entities(entities), warnings
+
+
+def _map_and_encode(raw: RawList, parts: int) -> tuple[list[Encoded], list[str]]:
+    """Every record mapped and encoded, in order, on ``parts`` processes (this one and
+    forked children, which see the records without copying them and send back only the
+    small encoded rows)."""
+    n = len(raw.records)
+    if parts <= 1:
+        return _encode_range(raw, 0, n)
+    bounds = [n * i // parts for i in range(parts + 1)]
+    ctx = multiprocessing.get_context("fork")
+    children = []
+    for i in range(1, parts):
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(
+            target=_encode_child, args=(raw, bounds[i], bounds[i + 1], send), daemon=True
+        )
+        child.start()
+        send.close()
+        children.append((child, receive))
+    encoded, warnings = _encode_range(raw, bounds[0], bounds[1])
+    for i, (child, receive) in enumerate(children, 1):
+        got: tuple[list[Encoded], list[str]] | None
+        try:
+            got = receive.recv()
+        except (EOFError, OSError, ValueError):
+            got = None
+        finally:
+            receive.close()
+            child.join()
+        if got is None:
+            # The child failed or died: its share is mapped here, so that whatever went
+            # wrong is raised (or recovered from) exactly as on one core.
+            got = _encode_range(raw, bounds[i], bounds[i + 1])
+        encoded += got[0]
+        warnings += got[1]
+    return encoded, warnings
+
+
+def _encode_child(raw: RawList, start: int, stop: int, send: Connection) -> None:
+    try:
+        send.send(_encode_range(raw, start, stop))
+    except BaseException:
+        pass  # nothing sent: the parent maps this share itself and reports what fails
+    finally:
+        send.close()
+
+
+def _fork_safe() -> bool:
+    # Forking a process that runs other threads (the HTTP service) can leave the child
+    # stuck on a lock one of them held.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def store_prepared(
     store: ListStore,
     prepared: PreparedList,
@@ -182,15 +285,11 @@ def load_list(
             path = Path(location)
             if not path.exists():
                 raise WatchlistError(f"{location}: no such file or folder")
-        data = read_list(path, source, fmt)
-        return store_list(
-            store,
-            data,
-            path,
-            location,
-            min_count_ratio=settings.min_count_ratio,
-            force=force,
-            started=started,
+        prepared = read_prepared(
+            path, source, fmt, workers=settings.load_workers, started=started
+        )
+        return store_prepared(
+            store, prepared, location, min_count_ratio=settings.min_count_ratio, force=force
         )
 
 
@@ -201,12 +300,11 @@ Job = tuple[Callable[..., T], tuple[Any, ...]]
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    # Forked workers start at once and share the parent's imports and warm lookup tables,
-    # but forking a process that runs other threads (the HTTP service) can leave a child
-    # stuck on a lock one of them held: there, workers come from a clean server process.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    # Forked workers start at once and share the parent's imports and warm lookup tables;
+    # where forking is not safe they come from a clean server process.
+    if _fork_safe():
         return multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -243,7 +341,7 @@ def _fetch_and_prepare(name: str, settings: Settings) -> tuple[PreparedList, str
                     info, Path(tmp), mirror=settings.mirror, timeout=settings.download_timeout
                 )
                 origin = settings.mirror or " ".join(info.urls)
-            return prepare(read_list(path, name), path, started), origin
+            return read_prepared(path, name, started=started), origin
     except (DownloadError, WatchlistError) as exc:
         # The message, not the exception, crosses back: it is all the outcome keeps.
         return str(exc)
@@ -251,14 +349,8 @@ def _fetch_and_prepare(name: str, settings: Settings) -> tuple[PreparedList, str
 
 def _read_and_prepare(path: Path, name: str) -> PreparedList | str:
     """One dated mirror copy read and encoded (in a worker process), or why not."""
-    started = time.perf_counter()
     try:
-        data = read_list(path, name)
-        if data.data_date is None and _ISO_DAY.match(path.name):
-            # The file carries no date; the mirror's folder is named for it.
-            data.data_date = path.name
-            data.warnings.append(f"{path}: data date taken from the folder name")
-        return prepare(data, path, started)
+        return read_prepared(path, name, folder_date=True)
     except WatchlistError as exc:
         return str(exc)
 

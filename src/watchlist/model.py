@@ -7,6 +7,7 @@ store hashes and diffs, so field order and empty-value handling live here only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -226,3 +227,36 @@ class ListData:
     data_date: str | None = None  # ISO date the publisher gives the data, if it says
     files: list[str] = field(default_factory=list)  # names of the files read
     warnings: list[str] = field(default_factory=list)  # recoverable oddities, with place
+
+
+@dataclass(slots=True)
+class RawList:
+    """A list read but not yet mapped: its records and the pure function that maps one to
+    an entity (with any warnings). Mapping is most of a load's work and each record maps
+    on its own, so a big list can be mapped on several cores (``ingest.read_prepared``)."""
+
+    source: str
+    format: str
+    records: Sequence[Any]
+    to_entity: Callable[[Any, str], tuple[Entity, list[str]]]
+    data_date: str | None = None
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # of the reading; mapping adds its own
+
+    def map(self, start: int = 0, stop: int | None = None) -> tuple[list[Entity], list[str]]:
+        """Records ``start:stop`` mapped, in order, and the warnings their mapping gave."""
+        entities: list[Entity] = []
+        warnings: list[str] = []
+        to_entity, source = self.to_entity, self.source
+        for rec in self.records[start:stop]:
+            entity, more = to_entity(rec, source)
+            entities.append(entity)
+            warnings.extend(more)
+        return entities, warnings
+
+    def mapped(self) -> ListData:
+        entities, warnings = self.map()
+        return ListData(
+            self.source, self.format, entities, self.data_date, list(self.files),
+            [*self.warnings, *warnings],
+        )

@@ -9,6 +9,12 @@ chosen by sniffing the file. Every format module has the same shape:
     def sniff(path: Path) -> bool               # can this module read that file or folder?
     def read(path: Path, source: str) -> ListData   # read + map to the model
 
+and, where the records map one by one (the big lists), optionally
+
+    def read_raw(path: Path, source: str) -> RawList  # read, mapping left to do
+
+so that a load can map one list on several cores (``ingest.read_prepared``).
+
 Downloading is the same for all (``fetch.py``), driven by each source's official URLs.
 Adding a format is one new module and one line in ``FORMATS``.
 """
@@ -24,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 
 from watchlist.errors import ListFormatError, WatchlistError
-from watchlist.model import ListData
+from watchlist.model import Entity, ListData, RawList
 
 # format name -> module in this package; order is the sniffing order
 FORMATS: dict[str, str] = {
@@ -219,11 +225,36 @@ def read_list(path: Path, source: str, fmt: str | None = None) -> ListData:
     fmt = fmt or detect_format(path, source)
     with gc_paused():
         data: ListData = format_module(fmt).read(path, source)
-    if not data.entities:
-        raise ListFormatError(str(path), "list holds no entries")
-    seen: set[str] = set()
-    for e in data.entities:
-        if e.id in seen:
-            raise ListFormatError(str(path), f"entry id {e.id} appears twice")
-        seen.add(e.id)
+    check_entries(path, [e.id for e in data.entities])
     return data
+
+
+def read_raw_list(path: Path, source: str, fmt: str | None = None) -> tuple[RawList, bool]:
+    """The list read, its mapping left to do, and whether that mapping is worth splitting
+    across processes: so for formats with ``read_raw``; any other is read and mapped
+    here and comes back with entities for records (mapped as they are)."""
+    fmt = fmt or detect_format(path, source)
+    module = format_module(fmt)
+    with gc_paused():
+        if hasattr(module, "read_raw"):
+            raw: RawList = module.read_raw(path, source)
+            return raw, True
+        data: ListData = module.read(path, source)
+    return RawList(source, data.format, data.entities, _as_is, data.data_date, data.files,
+                   data.warnings), False
+
+
+def _as_is(entity: Entity, source: str) -> tuple[Entity, list[str]]:
+    return entity, []
+
+
+def check_entries(path: Path, ids: list[str]) -> None:
+    """A sound list has entries, each once."""
+    if not ids:
+        raise ListFormatError(str(path), "list holds no entries")
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        for eid in ids:
+            if eid in seen:
+                raise ListFormatError(str(path), f"entry id {eid} appears twice")
+            seen.add(eid)

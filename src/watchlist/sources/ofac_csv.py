@@ -40,6 +40,7 @@ from watchlist.model import (
     Name,
     NameKind,
     Program,
+    RawList,
 )
 from watchlist.sources._parse import (
     NULLS,
@@ -555,28 +556,25 @@ def sniff(path: Path) -> bool:
         return False
 
 
+def read_raw(path: Path, source: str) -> RawList:
+    """The publication's records, grouped but not yet mapped (``to_entity`` maps each)."""
+    # The memos hold one list's distinct cells: a new load starts them afresh.
+    _NULL.clear()
+    _PROGRAMS.clear()
+    records, files, warnings = read_records(path)
+    # OFAC's legacy CSV files carry no publication date
+    return RawList(source, FORMAT, records, to_entity, None, files, warnings)
+
+
 def read(path: Path, source: str) -> ListData:
     # Building ~10^5 small objects: pausing the cyclic GC (nothing here makes cycles)
     # saves a quarter of the time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        records, files, warnings = read_records(path)
-        entities = []
-        for rec in records:
-            entity, more = to_entity(rec, source)
-            entities.append(entity)
-            warnings.extend(more)
+        return read_raw(path, source).mapped()
     finally:
         _NULL.clear()  # each load does its own work; memory goes back
         _PROGRAMS.clear()
         if gc_was_enabled:
             gc.enable()
-    return ListData(
-        source=source,
-        format=FORMAT,
-        entities=entities,
-        data_date=None,  # OFAC's legacy CSV files carry no publication date
-        files=files,
-        warnings=warnings,
-    )
