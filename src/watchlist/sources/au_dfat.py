@@ -6,8 +6,9 @@ Committees, Control Date``, then one row per name: the primary name has a plain 
 (``2``), its aliases ``2a``, ``2b`` ... (and ``34c1`` for an alias of an alias). Every row
 repeats the party's details. Three steps, each visible below:
 
-1. ``sheet_rows`` reads the workbook's first sheet with lxml straight from the zip (about
-   twice as fast as openpyxl on the 9,553-row file, and every zip or XML fault becomes a
+1. ``sheet_rows`` reads the workbook's first sheet straight from the zip: a sheet in the
+   plain form Excel writes with regexes, any other with lxml (either is much faster than
+   openpyxl on the 9,553-row file, and every zip or XML fault becomes a
    ``ListFormatError``); cells are placed by their ``r=`` reference;
 2. ``records`` turns rows into dicts keyed by the header, with their sheet row number, and
    ``groups`` collects the rows of one base reference (rows need not be adjacent);
@@ -39,6 +40,8 @@ Mapping notes (documented choices):
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import gc
 import io
 import re
@@ -49,6 +52,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +131,8 @@ _NAME_KINDS = {
 # ---------------------------------------------------------------- XLSX (SpreadsheetML)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _C, _V, _IS, _T, _R, _SI, _SHEET = (
-    _MAIN + t for t in ("row", "c", "v", "is", "t", "r", "si", "sheet")
+_ROW, _C, _V, _IS, _T, _R, _SI, _SHEET, _SHEET_DATA_TAG = (
+    _MAIN + t for t in ("row", "c", "v", "is", "t", "r", "si", "sheet", "sheetData")
 )
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -170,13 +174,16 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
+def _member(zf: zipfile.ZipFile, member: str, file: Path) -> bytes:
     try:
-        data = zf.read(member)
+        return zf.read(member)
     except _ZIP_ERRORS as exc:
         raise ListFormatError(
             str(file), f"damaged XLSX workbook: cannot read {member} ({exc})"
         ) from exc
+
+
+def _parse(data: bytes, member: str, file: Path) -> etree._Element:
     try:
         root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTS))
     except etree.XMLSyntaxError as exc:
@@ -186,6 +193,10 @@ def _xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
     if root is None:
         raise ListFormatError(str(file), f"damaged XLSX workbook: {member} is empty")
     return root
+
+
+def _xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
+    return _parse(_member(zf, member, file), member, file)
 
 
 def _first_sheet(zf: zipfile.ZipFile, file: Path) -> str:
@@ -232,6 +243,11 @@ def _cell_value(c: etree._Element, kind: str | None, strings: list[str]) -> Cell
         if child.tag == _V:
             v = child.text
             break
+    return _typed(kind, v, strings)
+
+
+def _typed(kind: str | None, v: str | None, strings: list[str]) -> Cell | None:
+    """The value of a cell of type ``kind`` (``t=``) whose ``<v>`` holds ``v``."""
     if v is None:
         return None
     if kind == "s":
@@ -255,7 +271,18 @@ def sheet_rows(file: Path, data: bytes) -> Iterator[tuple[int, dict[int, Cell]]]
     with zf:
         sheet = _first_sheet(zf, file)
         strings = _shared_strings(zf, file)
-        root = _xml(zf, sheet, file)
+        xml = _member(zf, sheet, file)
+    plain = _plain_rows(xml, strings)
+    if plain is not None:
+        rows, fault = plain
+        yield from rows
+        if fault is not None:
+            row_no, cause = fault
+            raise ListFormatError(
+                str(file), f"bad cell in sheet ({cause})", line=row_no or None
+            ) from cause
+        return
+    root = _parse(xml, sheet, file)
     columns: dict[str, int] = {}
     row_no = 0
     for row in root.iter(_ROW):
@@ -285,6 +312,130 @@ def sheet_rows(file: Path, data: bytes) -> Iterator[tuple[int, dict[int, Cell]]]
                 str(file), f"bad cell in sheet ({exc})", line=row_no or None
             ) from exc
         yield row_no, cells
+
+
+# The sheet in the plain form Excel writes (and DFAT publishes) is read with regexes:
+# building lxml's tree of its 130,000 cells and walking it costs twice as much. The form
+# is strict: each attribute Excel writes, in its order, with values of plain characters;
+# cells hold a value or nothing; no white space, comments, CDATA, entities, DTD or other
+# processing instructions anywhere in the file. Such a <sheetData> is well-formed by
+# construction, and the rest of the file (with <sheetData/> in its place) is parsed with
+# lxml: when that holds no other <row> and puts the <sheetData/> in the SpreadsheetML
+# namespace, lxml would read the same rows, cells and values. Anything else, including
+# every damaged file, is read (and its faults reported) by lxml.
+_VALUE = r'="[\w.: +-]*"'
+_ROW_START = re.compile(
+    '<row(?: r="([0-9]*)")?'
+    + "".join(
+        f"(?: {name}{_VALUE})?"
+        for name in (
+            "spans",
+            "s",
+            "customFormat",
+            "ht",
+            "hidden",
+            "customHeight",
+            "outlineLevel",
+            "collapsed",
+            "thickTop",
+            "thickBot",
+            "ph",
+            "x14ac:dyDescent",
+        )
+    )
+    + "(/?)>",
+    re.ASCII,
+)
+# A cell (column letters, type, value), or else one character of something else.
+_PLAIN_CELL = re.compile(
+    '<c(?: r="([A-Z]{1,3})[0-9]+")?(?: s="[0-9]+")?(?: t="(s|n|b|e|str|d)")?'
+    f'(?: cm="[0-9]+")?(?: vm="[0-9]+")?(?: ph{_VALUE})?'
+    r"(?:/>|>(?:<v>([\w.+-]*)</v>)?</c>)|(.)",
+    re.ASCII | re.DOTALL,
+)
+_SHEET_DATA, _SHEET_DATA_END = b"<sheetData>", b"</sheetData>"
+
+_Row = tuple[int, dict[int, Cell]]
+
+
+def _plain_rows(
+    xml: bytes, strings: list[str]
+) -> tuple[list[_Row], tuple[int, Exception] | None] | None:
+    """The rows of a sheet in the plain form, up to the first bad cell, and that cell's
+    row number and fault; None for a sheet in any other form."""
+    start, end = xml.find(_SHEET_DATA), xml.find(_SHEET_DATA_END)
+    if start < 0 or end < start or xml.count(b"sheetData") != 2 or b"<!" in xml:
+        return None
+    pi = xml.find(b"<?")  # only the XML declaration, at the start and before the rows
+    if pi >= 0 and (
+        pi != (3 if xml.startswith(codecs.BOM_UTF8) else 0)
+        or xml.find(b"<?", pi + 2) >= 0
+        or not 0 <= xml.find(b"?>") < start
+    ):
+        return None
+    region = xml[start + len(_SHEET_DATA) : end]
+    if not region.isascii():
+        return None
+    text = region.decode("ascii")
+    rows: list[_Row] = []
+    fault: tuple[int, Exception] | None = None
+    columns: dict[str, int] = {}
+    row_no = 0
+    pieces = text.split("</row>")  # each ends with the cells of one row, the last with none
+    last = len(pieces) - 1
+    for i, piece in enumerate(pieces):
+        at = 0
+        while True:  # rows written <row .../>, then the one this piece ends
+            m = _ROW_START.match(piece, at)
+            if m is None:
+                if i == last and at == len(piece):
+                    break
+                return None
+            r, empty = m.groups()
+            row_no = int(r) if r else row_no + 1
+            at = m.end()
+            if empty:
+                if fault is None:
+                    rows.append((row_no, {}))
+                continue
+            if i == last:
+                return None  # a row never closed
+            cells: dict[int, Cell] = {}
+            col = -1
+            for letters, kind, v, other in _PLAIN_CELL.findall(piece, at):
+                if other:
+                    return None
+                if letters:
+                    col = columns.get(letters, -1)
+                    if col < 0:
+                        col = columns[letters] = _col_index(letters)
+                else:
+                    col += 1
+                if not v or fault is not None:
+                    continue
+                try:  # shared strings (most cells) without the call
+                    value = strings[int(v)] if kind == "s" else _typed(kind or None, v, strings)
+                except (ValueError, IndexError, OverflowError) as exc:
+                    fault = (row_no, exc)
+                    continue
+                if value is not None and value != "":
+                    cells[col] = value
+            if fault is None:
+                rows.append((row_no, cells))
+            break
+    rest = xml[:start] + b"<sheetData/>" + xml[end + len(_SHEET_DATA_END) :]
+    try:
+        root = etree.fromstring(rest, etree.XMLParser(**_PARSER_OPTS))
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None or (root.getroottree().docinfo.encoding or "").upper() != "UTF-8":
+        return None
+    holder = list(root.iter(_SHEET_DATA_TAG))
+    if len(holder) != 1 or next(root.iter(_ROW), None) is not None:
+        return None
+    if "x14ac:" in text and "x14ac" not in holder[0].nsmap:
+        return None
+    return rows, fault
 
 
 # ---------------------------------------------------------------- files
@@ -449,17 +600,19 @@ def groups(rows: Iterable[tuple[int, dict[str, Cell]]], file: Path) -> list[Grou
 
 
 _clean = lru_cache(maxsize=1 << 16)(clean)  # cells repeat a lot (every alias row)
+_NUMBER = (float, int)  # a tuple: ``float | int`` would be built at every call
 
 
 def _text(rec: dict[str, Cell], key: str) -> str | None:
     v = rec.get(key)
     if v is None or isinstance(v, bool):
         return None
-    if isinstance(v, float | int):
+    if isinstance(v, _NUMBER):
         return str(int(v)) if float(v).is_integer() else str(v)
     return _clean(v)
 
 
+@lru_cache(maxsize=1024)
 def _norm(text: str | None) -> str:
     return " ".join((text or "").lower().split())
 
@@ -591,11 +744,16 @@ def _address_parts(text: str | None) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
-# Additional Information: identifiers and contact details written in prose
+# Additional Information: identifiers and contact details written in prose.
+# Each pattern comes with words (lower case) one of which any match contains, in some
+# case. An IGNORECASE pattern gets no literal-prefix scan, so ``finditer`` tries every
+# position of the text; a substring test of the ``_folded`` text that rules the pattern
+# out first saves most of that.
 _NUM = r"([A-Z]{0,3}\s?\d[\dA-Z\-./]{3,}[\dA-Z])"
-_DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_DOC_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (
         "passport",
+        ("passport",),
         re.compile(
             r"passport(?:\s+(?:no|number|numbers|#)\b)?\.?\s*:?\s*(?:[A-Z][a-z]+(?:\s+[A-Za-z]+){0,7}\s+)?"
             + _NUM,
@@ -604,6 +762,7 @@ _DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "national_id",
+        ("national", "identity"),
         re.compile(
             r"(?:national\s+identi(?:fication|ty)(?:\s+card)?|identity\s+card|national\s+id)(?:\s+(?:no|number)\b)?\.?\s*:?\s*"
             + _NUM,
@@ -612,6 +771,7 @@ _DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "tax_id",
+        ("tax", "inn", "fiscal"),
         re.compile(
             r"(?:tax\s+(?:id(?:entification)?|number)(?:\s+(?:no|number)\b)?|\bINN\b|fiscal\s+code|national\s+tax\s+number)\.?\s*:?\s*"
             + _NUM,
@@ -620,6 +780,7 @@ _DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "registration",
+        ("regist", "company", "ogrn"),
         re.compile(
             r"(?:(?:state\s+|company\s+)?registration\s+(?:number|id|no)\b|company\s+identification\s+(?:no|number)\b|registered\s+company\s+number|\bOGRN\b)\.?\s*:?\s*"
             + _NUM,
@@ -628,6 +789,7 @@ _DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "imo",
+        ("imo",),
         re.compile(
             r"\bIMO\b(?:\s+(?:identification\s+)?(?:number|no|ship\s+no)\b)?\.?\s*:?\s*(\d{7})\b",
             re.I,
@@ -635,26 +797,50 @@ _DOC_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "swift_bic",
+        ("swift", "bic"),
         re.compile(
             r"\b(?:SWIFT|BIC)(?:\s*/\s*BIC)?(?:\s+code)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b"
         ),
     ),
 ]
 _WEBSITE = re.compile(r"\b(?:https?://|www\.)[^\s;,)]+", re.I)
+_WEBSITE_WORDS = ("http", "www.")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(
     r"\b(?:tel(?:ephone)?(?:\s+numbers?)?|phone|fax|facsimile\s+number)\s*[.:]?\s*(\+?\d[\d\s\-()]{5,}\d)",
     re.I,
 )
+_PHONE_WORDS = ("tel", "phone", "fax", "facsimile")
 _GENDER = re.compile(r"\bgender\s*:\s*(male|female)\b", re.I)
 _TITLED = re.compile(r"\b(Title|Designation)\s*:\s*(.+?)(?=\.\s+[A-Z(]|\.$|$)")
+_TITLED_WORDS = ("title", "designation")
+
+# The only non-ASCII characters an IGNORECASE pattern equates with an ASCII letter (found
+# by trying every code point against a-z; lower() leaves them, or for U+0130 adds a
+# combining dot): mapped to that letter first, a match's word is a substring of the
+# lower-cased text.
+_RE_I_ODD = ("\u0130", "\u0131", "\u017f", "\u212a")
+_RE_I_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _folded(text: str) -> str:
+    if text.isascii() or not _has_any(_RE_I_ODD, text):
+        return text.lower()
+    return text.translate(_RE_I_FOLD).lower()
+
+
+def _has_any(words: tuple[str, ...], text: str) -> bool:
+    return any(map(text.__contains__, words))
 
 
 def info_details(text: str) -> dict[str, Any]:
     """Documents, titles, gender and contact details written in Additional Information."""
+    folded = _folded(text)
     docs: list[Document] = []
     seen: set[tuple[str, str]] = set()
-    for kind, pattern in _DOC_PATTERNS:
+    for kind, words, pattern in _DOC_PATTERNS:
+        if not _has_any(words, folded):
+            continue
         for m in pattern.finditer(text):
             number = m.group(1).strip(" .-")
             if kind != "imo" and not any(ch.isdigit() for ch in number):
@@ -663,19 +849,26 @@ def info_details(text: str) -> dict[str, Any]:
                 seen.add((kind, number))
                 docs.append(Document(kind, number, note="from Additional Information"))
     titles: list[str] = []
-    for m in _TITLED.finditer(text):
-        for t in _lettered(m.group(2)):
-            t = t.strip(" ,;")
-            if t and clean(t):
-                titles.append(t)
-    gender = _GENDER.search(text)
+    if _has_any(_TITLED_WORDS, folded):
+        for m in _TITLED.finditer(text):
+            for t in _lettered(m.group(2)):
+                t = t.strip(" ,;")
+                if t and clean(t):
+                    titles.append(t)
+    gender = _GENDER.search(text) if "gender" in folded else None
     return {
         "documents": docs,
         "titles": titles,
         "gender": gender.group(1).lower() if gender else None,
-        "website": [w.rstrip(".") for w in _WEBSITE.findall(text)],
-        "email": _EMAIL.findall(text),
-        "phone": [clean(p) or p for p in _PHONE.findall(text)],
+        "website": (
+            [w.rstrip(".") for w in _WEBSITE.findall(text)]
+            if _has_any(_WEBSITE_WORDS, folded)
+            else []
+        ),
+        "email": _EMAIL.findall(text) if "@" in text else [],
+        "phone": (
+            [clean(p) or p for p in _PHONE.findall(text)] if _has_any(_PHONE_WORDS, folded) else []
+        ),
     }
 
 
@@ -702,6 +895,37 @@ def programs(text: str | None) -> list[Program]:
     if not text:
         return []
     return [Program(code=c, authority=AUTHORITY) for c in _COMMITTEE_SPLIT.split(text) if c]
+
+
+# Cells repeat across a party's rows and across parties (216 control dates, 873 listing
+# texts, 36 committee cells, 2,000 dates of birth in 9,553 rows): what a cell gives is
+# worked out once per distinct value. Only immutable results are cached; model objects
+# are made fresh for each entity. ``typed``, as 1, 1.0 and True are one key but not one
+# cell.
+_excel_date = lru_cache(maxsize=4096, typed=True)(excel_date)
+# A PartialDate's fields in the order its constructor takes them (``astuple`` deep-copies
+# and costs ten times as much).
+_DATE_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(PartialDate) if f.init))
+_listed_on = lru_cache(maxsize=4096)(listed_on)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _birth_date_fields(
+    value: Cell | None,
+) -> tuple[tuple[tuple[Any, ...], ...], tuple[str, ...]]:
+    """``birth_dates``, each date as the fields of its ``PartialDate``."""
+    found, bad = birth_dates(value)
+    return tuple(_DATE_FIELDS(d) for d in found), tuple(bad)
+
+
+@lru_cache(maxsize=1024)
+def _committee_codes(text: str | None) -> tuple[str, ...]:
+    return tuple(p.code for p in programs(text))
+
+
+@lru_cache(maxsize=4096)
+def _pieces(text: str | None) -> tuple[str, ...]:
+    return tuple(_lettered(text))
 
 
 def to_entity(group: Group, source: str, warnings: list[str] | None = None) -> Entity:
@@ -764,12 +988,13 @@ def to_entity(group: Group, source: str, warnings: list[str] | None = None) -> E
     progs: list[Program] = []
     controls: list[str] = []
     for rec in _distinct_cells([r for _, r in ordered]):
-        found, bad = birth_dates(rec.get(_DOB))
-        for d in found:
+        date_fields, bad = _birth_date_fields(rec.get(_DOB))
+        for one in date_fields:
+            d = PartialDate(*one)
             if all((d.iso(), d.text) != (o.iso(), o.text) for o in dobs):
                 dobs.append(d)
         unparsed.extend(f"Date of Birth: {b}" for b in bad)
-        places.extend(_lettered(_text(rec, _POB)))
+        places.extend(_pieces(_text(rec, _POB)))
         citizen.extend(citizenships(_text(rec, _CITIZEN)))
         for a in addresses(_text(rec, _ADDRESS)):
             if all(a.full != o.full for o in addrs):
@@ -780,10 +1005,10 @@ def to_entity(group: Group, source: str, warnings: list[str] | None = None) -> E
         listing = _text(rec, _LISTING)
         if listing:
             listings.append(listing)
-        for p in programs(_text(rec, _COMMITTEES)):
-            if all(p.code != o.code for o in progs):
-                progs.append(p)
-        control = excel_date(rec.get(_CONTROL))
+        for code in _committee_codes(_text(rec, _COMMITTEES)):
+            if all(code != o.code for o in progs):
+                progs.append(Program(code=code, authority=AUTHORITY))
+        control = _excel_date(rec.get(_CONTROL))
         if control:
             controls.append(control)
 
@@ -808,7 +1033,7 @@ def to_entity(group: Group, source: str, warnings: list[str] | None = None) -> E
         attributes["listing_information"] = listings
     attributes["reference"] = dedupe(_text(r, _REF) or "" for _, r in ordered)
 
-    listed = [d for d in (listed_on(t) for t in listings) if d]
+    listed = [d for d in (_listed_on(t) for t in listings) if d]
     return Entity(
         id=f"{source}:{ref}",
         source=source,
@@ -842,7 +1067,9 @@ def _distinct_cells(recs: list[dict[str, Cell]]) -> list[dict[str, Cell]]:
     for rec in recs:
         fresh: dict[str, Cell] = {}
         for k, v in rec.items():
-            values = seen.setdefault(k, set())
+            values = seen.get(k)
+            if values is None:
+                values = seen[k] = set()
             if v not in values:
                 values.add(v)
                 fresh[k] = v

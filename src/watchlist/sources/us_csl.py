@@ -51,6 +51,7 @@ Documented choices:
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import gzip
 import re
@@ -59,7 +60,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from watchlist.errors import ListFormatError
 from watchlist.model import (
@@ -70,6 +73,7 @@ from watchlist.model import (
     ListData,
     Name,
     NameKind,
+    PartialDate,
     Program,
 )
 from watchlist.sources._parse import (
@@ -292,13 +296,16 @@ def _read(path: Path, source: str) -> ListData:
         groups[rec.fields["_id"]].append(rec)
     entities = []
     for native_id in sorted(groups):
-        group = sorted(groups[native_id], key=lambda r: tuple(r.fields.values()))
-        lists = [r.fields["source"] for r in group]
-        if len(set(lists)) < len(lists):
-            lines = ", ".join(str(r.line) for r in sorted(group, key=lambda r: r.line))
-            warnings.append(
-                f"{f.name} lines {lines}: _id {native_id} appears twice on the same list; merged"
-            )
+        group = groups[native_id]
+        if len(group) > 1:  # almost every _id has one row: nothing to order or check
+            group = sorted(group, key=lambda r: tuple(r.fields.values()))
+            lists = [r.fields["source"] for r in group]
+            if len(set(lists)) < len(lists):
+                lines = ", ".join(str(r.line) for r in sorted(group, key=lambda r: r.line))
+                warnings.append(
+                    f"{f.name} lines {lines}: _id {native_id} appears twice on the same list; "
+                    "merged"
+                )
         entities.append(to_entity(group, source))
     return ListData(
         source=source,
@@ -323,19 +330,23 @@ def records(text: str, path: Path, warnings: list[str]) -> Iterator[Record]:
         raise ListFormatError(
             str(path), "a quoted field is never closed (file truncated?)", line=text.count("\n") + 1
         )
-    if _C1.search(text):
-        line, at, found = 1, 0, 0
-        for m in _C1.finditer(text):
-            line += text.count("\n", at, m.start())
-            at = m.start()
-            found += 1
-            if found <= 20:
-                warnings.append(
-                    f"{path.name} line {line}: cp1252 character {m.group(0)!r} repaired"
-                )
+    # One pass over the text finds, counts and repairs the C1 characters (each regex scan
+    # of the whole text costs half as much as parsing the CSV).
+    pieces: list[str] = []
+    line, at, found = 1, 0, 0
+    for m in _C1.finditer(text):
+        start = m.start()
+        line += text.count("\n", at, start)
+        pieces += (text[at:start], _repair_char(m))
+        at = start + 1
+        found += 1
+        if found <= 20:
+            warnings.append(f"{path.name} line {line}: cp1252 character {m.group(0)!r} repaired")
+    if found:
         if found > 20:
             warnings.append(f"{path.name}: {found - 20} more cp1252 characters repaired")
-        text = _C1.sub(_repair_char, text)
+        pieces.append(text[at:])
+        text = "".join(pieces)
     header: list[str] | None = None
     index: dict[str, int] = {}
     complete = False
@@ -369,11 +380,12 @@ def records(text: str, path: Path, warnings: list[str]) -> Iterator[Record]:
             fields = dict(zip(COLUMNS, row, strict=True))
         else:
             fields = {c: row[index[c]] if c in index else "" for c in COLUMNS}
-        if not _clean(fields["_id"]):
+        native_id = _clean(fields["_id"])
+        if not native_id:
             raise ListFormatError(str(path), "row has no _id", line=line)
         if not _clean(fields["name"]):
             raise ListFormatError(str(path), "row has no name", line=line)
-        fields["_id"] = _clean(fields["_id"]) or ""
+        fields["_id"] = native_id
         yield Record(line, fields)
     if header is None:
         raise ListFormatError(str(path), "no header row")
@@ -391,11 +403,17 @@ def list_code(label: str) -> str:
     return re.sub(r"\s+List$", "", m.group(1).strip())
 
 
+_NULL_LEN = max(map(len, NULLS))
+
+
 def _clean(value: str) -> str | None:
     """``clean`` with a fast path: most cells are empty or already clean."""
     if not value:
         return None
     if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
+        # lower() never makes a text shorter: a longer one is no null marker.
+        if len(value) > _NULL_LEN:
+            return value
         return None if value.lower() in NULLS else value
     return clean(value)
 
@@ -407,6 +425,14 @@ def _split(value: str) -> list[str]:
         c = _clean(value)
         return [c] if c else []
     out = []
+    if value.isprintable() and "  " not in value:
+        # ``_clean`` of each part, inlined: printable text holds no white space but " ",
+        # so a stripped part is clean unless it is empty or a null marker.
+        for part in value.split(";"):
+            part = part.strip()
+            if part and (len(part) > _NULL_LEN or part.lower() not in NULLS):
+                out.append(part)
+        return out
     for part in value.split(";"):
         c = _clean(part.strip())
         if c:
@@ -463,7 +489,7 @@ def parse_id(text: str) -> IdGroup | None:
 
 
 def _type_for(fields: dict[str, str], code: str, name: str) -> tuple[EntityType, str | None]:
-    t = (_clean(fields["type"]) or "").lower()
+    t = _type_key(fields["type"])
     if t in _TYPES:
         return _TYPES[t], None
     word = org_word(name)
@@ -476,10 +502,85 @@ def _type_for(fields: dict[str, str], code: str, name: str) -> tuple[EntityType,
     return EntityType.UNKNOWN, None
 
 
+# Cells repeat (13 lists, 5 types, some 260 program sets, a few thousand id groups,
+# addresses and remarks for 14,000 rows): what a cell gives is worked out once per
+# distinct value. Only immutable results are cached; model objects are made fresh for
+# each entity.
+
+
+@lru_cache(maxsize=256)
+def _type_key(cell: str) -> str:
+    return (_clean(cell) or "").lower()
+
+
+@lru_cache(maxsize=256)
+def _list_of(cell: str) -> tuple[str, str, tuple[str, ...]]:
+    """The label, abbreviation and measures of a ``source`` cell."""
+    label = _clean(cell) or ""
+    code = list_code(label)
+    return label, code, tuple(_MEASURES.get(code, ()))
+
+
+@lru_cache(maxsize=1 << 14)
+def _parts(cell: str) -> tuple[str, ...]:
+    return tuple(_split(cell))
+
+
+@lru_cache(maxsize=1 << 14)
+def _attribute(cell: str) -> str | None:
+    return _clean(cell)
+
+
+@lru_cache(maxsize=4096)
+def _countries(cell: str) -> tuple[str, ...]:
+    return tuple(country(x) or x for x in _split(cell))
+
+
+@lru_cache(maxsize=1 << 14)
+def _address_parts(cell: str) -> tuple[tuple[str, str | None], ...]:
+    """(full text, country) of each address in a cell."""
+    return tuple((text, iso2(text.rsplit(",", 1)[-1])) for text in _split(cell))
+
+
+@lru_cache(maxsize=4096)
+def _listed_on(cell: str) -> str | None:
+    return iso_date(cell)
+
+
+# A PartialDate's fields in the order its constructor takes them (``astuple`` deep-copies
+# and costs ten times as much).
+_DATE_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(PartialDate) if f.init))
+
+
+@lru_cache(maxsize=1 << 14)
+def _birth_dates(cell: str) -> tuple[tuple[str, tuple[Any, ...] | None], ...]:
+    """Each date of birth in a cell, with the fields of its ``PartialDate`` (None when
+    it is no date)."""
+    out = []
+    for text in _split(cell):
+        d = parse_date(text)
+        out.append((text, None if d is None else _DATE_FIELDS(d)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _remark_parts(remark: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``(Linked To: X)`` names of a remark, and its other fragments."""
+    links = (clean(m.group(1)) for m in _LINKED.finditer(remark))
+    frags = _split(_LINKED.sub(";", remark))
+    return tuple(link for link in links if link), tuple(f for f in frags if f.strip(" .,"))
+
+
 def _add(attrs: dict[str, list[str]], key: str, value: str) -> None:
-    values = attrs.setdefault(key, [])
-    if value not in values:
+    values = attrs.get(key)
+    if values is None:
+        attrs[key] = [value]
+    elif value not in values:
         values.append(value)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return dedupe(values) if len(values) > 1 else values
 
 
 def to_entity(group: list[Record], source: str) -> Entity:
@@ -502,13 +603,15 @@ def to_entity(group: list[Record], source: str) -> Entity:
     places: list[str] = []
     citizenships: list[str] = []
     nationalities: list[str] = []
+    programs: set[tuple[str, str]] = set()  # (code, authority) of e.programs
+    addresses: set[str] = set()  # full text of e.addresses
     attrs = e.attributes
-    for rec in group:
+    for i, rec in enumerate(group):
         f = rec.fields
-        label = _clean(f["source"]) or ""
-        code = list_code(label)
-        name = _clean(f["name"]) or primary
-        etype, basis = _type_for(f, code, name)
+        label, code, list_measures = _list_of(f["source"])
+        name = (_clean(f["name"]) or primary) if i else primary
+        t = _type_key(f["type"])
+        etype, basis = (_TYPES[t], None) if t in _TYPES else _type_for(f, code, name)
         if e.type == EntityType.UNKNOWN or (basis is None and etype != e.type):
             e.type = etype
             inferred = [basis] if basis else []
@@ -523,51 +626,66 @@ def to_entity(group: list[Record], source: str) -> Entity:
         names.append(Name(name, kind, script=script_of(name), parts=parts))
         for alias, akind in embedded_aliases(name):
             names.append(Name(alias, akind, script=script_of(alias)))
-        for alias in _split(f["alt_names"]):
-            names.append(Name(alias, NameKind.AKA, script=script_of(alias)))
+        if f["alt_names"]:
+            for alias in _split(f["alt_names"]):
+                names.append(Name(alias, NameKind.AKA, script=script_of(alias)))
         # lists and programs
         _add(attrs, "csl_source", label)
-        for p in _split(f["programs"]) or [code]:
-            if all(q.code != p or q.authority != label for q in e.programs):
+        for p in _parts(f["programs"]) or (code,):
+            if (p, label) not in programs:
+                programs.add((p, label))
                 e.programs.append(Program(p, label))
-        measures += _MEASURES.get(code, ())
+        measures += list_measures
         # people
-        titles += _split(f["title"])
-        for text in _split(f["dates_of_birth"]):
-            d = parse_date(text)
-            if d is None:
-                e.unparsed.append(f"date of birth: {text}")
-            elif all(d.text != b.text for b in e.birth_dates):
-                e.birth_dates.append(d)
-        places += _split(f["places_of_birth"])
-        citizenships += (country(x) or x for x in _split(f["citizenships"]))
-        nationalities += (country(x) or x for x in _split(f["nationalities"]))
+        if f["title"]:
+            titles += _parts(f["title"])
+        if f["dates_of_birth"]:
+            for text, fields in _birth_dates(f["dates_of_birth"]):
+                if fields is None:
+                    e.unparsed.append(f"date of birth: {text}")
+                    continue
+                d = PartialDate(*fields)
+                if all(d.text != b.text for b in e.birth_dates):
+                    e.birth_dates.append(d)
+        if f["places_of_birth"]:
+            places += _parts(f["places_of_birth"])
+        if f["citizenships"]:
+            citizenships += _countries(f["citizenships"])
+        if f["nationalities"]:
+            nationalities += _countries(f["nationalities"])
         # addresses
-        for text in _split(f["addresses"]):
-            if all(text != a.full for a in e.addresses):
-                e.addresses.append(Address(full=text, country=iso2(text.rsplit(",", 1)[-1])))
+        if f["addresses"]:
+            for text, country_code in _address_parts(f["addresses"]):
+                if text not in addresses:
+                    addresses.add(text)
+                    e.addresses.append(Address(full=text, country=country_code))
         # dates and other columns
         if f["start_date"]:
-            listed = iso_date(f["start_date"])
+            listed = _listed_on(f["start_date"])
             if listed and (e.listed_on is None or listed < e.listed_on):
                 e.listed_on = listed
         for col in _ATTRIBUTE_COLUMNS:
             cell = f[col]
-            if cell and (v := _clean(cell)):
-                _add(attrs, col, v)
+            if cell and (v := _attribute(cell)):
+                values = attrs.get(col)  # _add, inlined: a dozen columns on every row
+                if values is None:
+                    attrs[col] = [v]
+                elif v not in values:
+                    values.append(v)
         # ids
-        for text in _split(f["ids"]):
-            _map_id(e, text)
+        if f["ids"]:
+            for text in _split(f["ids"]):
+                _apply_id(e, _id_fact(text))
         # remarks
         r = _clean(f["remarks"])
         if r and r not in remarks:
             remarks.append(r)
-            for m in _LINKED.finditer(r):
-                link = clean(m.group(1))
-                if link and link not in e.links:
+            links, fragments = _remark_parts(r)
+            for link in links:
+                if link not in e.links:
                     e.links.append(link)
-            for frag in _split(_LINKED.sub(";", r)):
-                if frag.strip(" .,") and frag not in e.unparsed:
+            for frag in fragments:
+                if frag not in e.unparsed:
                     e.unparsed.append(frag)
     if len(group) == 1:
         e.names = unique_names(names) if len(names) > 1 else names
@@ -576,30 +694,36 @@ def to_entity(group: list[Record], source: str) -> Entity:
         names.sort(key=lambda n: n.kind != NameKind.PRIMARY)
         e.names = unique_names(names)
         e.raw = {"rows": [{k: v for k, v in r.fields.items() if v} for r in group]}
-    e.measures, e.titles, e.birth_places = dedupe(measures), dedupe(titles), dedupe(places)
-    e.citizenships, e.nationalities = dedupe(citizenships), dedupe(nationalities)
+    e.measures, e.titles, e.birth_places = _unique(measures), _unique(titles), _unique(places)
+    e.citizenships, e.nationalities = _unique(citizenships), _unique(nationalities)
     e.remarks = "; ".join(remarks) or None
     if inferred:
         attrs["type_inferred"] = inferred
     return e
 
 
-def _map_id(e: Entity, text: str) -> None:
+class _IdFact(NamedTuple):
+    """What one ``ids`` group gives an entity: one of the four."""
+
+    unparsed: str | None = None
+    gender: str | None = None
+    attribute: tuple[str, str] | None = None  # key, value
+    document: tuple[str, str, str | None, str] | None = None  # type, number, country, note
+
+
+@lru_cache(maxsize=1 << 15)
+def _id_fact(text: str) -> _IdFact:
     g = parse_id(text)
     if g is None:
-        if text not in e.unparsed:
-            e.unparsed.append(f"id: {text}")
-        return
+        return _IdFact(unparsed=text)
     if g.label.lower() == "gender":
         gender = g.value.lower()
         if gender in ("male", "female"):
-            e.gender = gender
-            return
+            return _IdFact(gender=gender)
     kind = _doc_type(g.label, g.value)
     if kind is None:
         value = g.value if not g.country else f"{g.value} ({g.country})"
-        _add(e.attributes, _label_key(g.label), value)
-        return
+        return _IdFact(attribute=(_label_key(g.label), value))
     number = g.value
     if kind == "imo":
         m = _IMO.match(number)
@@ -609,6 +733,17 @@ def _map_id(e: Entity, text: str) -> None:
         note += [f"expires {g.dates[0]}", f"issued {g.dates[1]}"]
     elif g.dates:
         note.append(f"date {g.dates[0]} (issue or expiry)")
-    doc = Document(kind, number, iso2(g.country), "; ".join(note))
-    if doc not in e.documents:
-        e.documents.append(doc)
+    return _IdFact(document=(kind, number, iso2(g.country), "; ".join(note)))
+
+
+def _apply_id(e: Entity, fact: _IdFact) -> None:
+    if fact.document is not None:
+        doc = Document(*fact.document)
+        if doc not in e.documents:
+            e.documents.append(doc)
+    elif fact.attribute is not None:
+        _add(e.attributes, *fact.attribute)
+    elif fact.gender is not None:
+        e.gender = fact.gender
+    elif fact.unparsed is not None and fact.unparsed not in e.unparsed:
+        e.unparsed.append(f"id: {fact.unparsed}")
