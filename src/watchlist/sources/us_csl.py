@@ -75,6 +75,7 @@ from watchlist.model import (
     NameKind,
     PartialDate,
     Program,
+    RawList,
 )
 from watchlist.sources._parse import (
     NULLS,
@@ -278,7 +279,8 @@ def read(path: Path, source: str) -> ListData:
             gc.enable()
 
 
-def _read(path: Path, source: str) -> ListData:
+def read_raw(path: Path, source: str) -> RawList:
+    """The rows grouped by ``_id``, in id order, each group mapped by ``_map_group``."""
     f = _locate(path)
     if f is None:
         raise ListFormatError(
@@ -294,7 +296,7 @@ def _read(path: Path, source: str) -> ListData:
     groups: dict[str, list[Record]] = defaultdict(list)
     for rec in records(text, f, warnings):
         groups[rec.fields["_id"]].append(rec)
-    entities = []
+    ordered = []
     for native_id in sorted(groups):
         group = groups[native_id]
         if len(group) > 1:  # almost every _id has one row: nothing to order or check
@@ -306,15 +308,16 @@ def _read(path: Path, source: str) -> ListData:
                     f"{f.name} lines {lines}: _id {native_id} appears twice on the same list; "
                     "merged"
                 )
-        entities.append(to_entity(group, source))
-    return ListData(
-        source=source,
-        format=FORMAT,
-        entities=entities,
-        data_date=None,
-        files=[f.name],
-        warnings=warnings,
-    )
+        ordered.append(group)
+    return RawList(source, FORMAT, ordered, _map_group, None, [f.name], warnings)
+
+
+def _map_group(group: list[Record], source: str) -> tuple[Entity, list[str]]:
+    return to_entity(group, source), []
+
+
+def _read(path: Path, source: str) -> ListData:
+    return read_raw(path, source).mapped()
 
 
 def _repair_char(m: re.Match[str]) -> str:
