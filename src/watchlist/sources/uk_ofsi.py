@@ -66,6 +66,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain, compress
 from pathlib import Path
 from typing import IO, Any
 
@@ -85,7 +86,7 @@ from watchlist.model import (
     PartialDate,
     Program,
 )
-from watchlist.names.script import detect_script
+from watchlist.names.script import char_script
 from watchlist.sources._parse import (
     NULLS,
     clean,
@@ -185,6 +186,7 @@ _ANY_MARK = re.compile(
 _NUM_START = re.compile(r"^\(?\d{1,2}(?:\s*-\s*\d{1,2})?\)")
 _LETTER_START = re.compile(r"^\(?[a-z]\)")
 _NO_VALUE = frozenset({"-", "–", "—", ".", "n/a", "none"})
+_INITIAL_END = re.compile(r"\b\w\.$")  # a value ending in an initial ("Ali A.") keeps its dot
 
 
 def tidy(text: str | None) -> str | None:
@@ -216,7 +218,7 @@ def enumerated(text: str | None) -> list[str | None]:
         if i == 0 and not piece.strip():
             continue  # before the first marker
         value = piece.strip().strip(",;").strip()
-        if value.endswith(".") and not re.search(r"\b\w\.$", value):
+        if value.endswith(".") and not _INITIAL_END.search(value):
             value = value[:-1].strip()
         out.append(value if value and value.lower() not in _NO_VALUE else None)
     return out
@@ -250,6 +252,7 @@ _QUALIFIERS = re.compile(
 # typographic quotes and dashes as ASCII (the country table is matched in ASCII)
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
 _NOW = re.compile(r"\b(?:now|currently)\s+(?:in\s+)?([A-Za-z][A-Za-z .'’-]+)", re.I)
+_COUNTRY_SEP = re.compile(r"[.,;/]\s*")
 
 
 @lru_cache(maxsize=4096)
@@ -290,7 +293,7 @@ def uk_countries(text: str | None) -> list[str]:
         if code:
             out.append(code)
             continue
-        pieces = [p for p in re.split(r"[.,;/]\s*", value) if p.strip()]
+        pieces = [p for p in _COUNTRY_SEP.split(value) if p.strip()]
         codes = [uk_country_code(p) for p in pieces]
         if len(pieces) > 1 and all(codes):
             out.extend(c for c in codes if c)  # "Germany. Russia", "Estonia, Russia"
@@ -362,14 +365,28 @@ _SCRIPTS = {
     "armenian": "Armn",
 }
 _LANG_FIXES = {"russia": "ru", "ukraine": "uk", "belarus": "be", "farsi": "fa", "korea": "ko"}
+_LANG_SEP = re.compile(r"[/,;]")
+
+
+def _detect_script(text: str) -> str:
+    """``names.script.detect_script`` with its letters counted in C: the script with the
+    most letters, and of equal counts the first seen (as ``Counter.most_common`` takes)."""
+    if text.isascii():
+        return "Latn"
+    marks = list(map(char_script, text))
+    found = dict.fromkeys(marks)  # the scripts, first seen first
+    found.pop(None, None)  # not a letter
+    if len(found) <= 1:  # the letters of one script (most names), or none
+        return next(iter(found), None) or "Latn"
+    return max(found, key=marks.count) or "Latn"
 
 
 def script_of(text: str, label: str | None = None) -> str | None:
     """ISO 15924 code of a name: from its letters; the label only when they say nothing."""
-    s = detect_script(text)
+    s = _detect_script(text)
     if s != "Latn":
         return s
-    if not any(ch.isalpha() for ch in text) and label:
+    if label and not any(ch.isalpha() for ch in text):
         return _SCRIPTS.get(label.strip().casefold())
     return None
 
@@ -382,7 +399,7 @@ def lang_code(label: str | None) -> str | None:
         return None
     from rigour.langs import iso_639_alpha2
 
-    for part in re.split(r"[/,;]", s):
+    for part in _LANG_SEP.split(s):
         p = part.strip().casefold()
         if not p:
             continue
@@ -405,6 +422,14 @@ _DOC_COUNTRY_END = re.compile(
     r"official|service|civil|personal|tax|driving)|[,.(:;]",
     re.I,
 )
+
+
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_TAX_WORD = re.compile(r"\b(?:tin|inn)\b")
+_SPACE_OR_DASH = re.compile(r"[\s-]")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
 def number_in(text: str) -> str | None:
@@ -431,7 +456,7 @@ def doc_country(note: str | None) -> str | None:
     if not note:
         return None
     head = _DOC_COUNTRY_END.split(note, maxsplit=1)[0]
-    words = re.split(r"\s+", re.split(r"\d", head, maxsplit=1)[0].strip(" ()-–"))[:4]
+    words = _SPACES.split(_DIGIT.split(head, maxsplit=1)[0].strip(" ()-–"))[:4]
     while words and words[0]:  # "Kazakhstan BIN - 1704…": the longest leading name
         code = uk_country_code(" ".join(words))
         if code:
@@ -444,7 +469,7 @@ def doc_type(default: str, note: str | None) -> str:
     """national_id unless the note says it is a tax number."""
     if note and default == "national_id":
         low = note.casefold()
-        if "tax" in low or re.search(r"\b(?:tin|inn)\b", low):
+        if "tax" in low or _TAX_WORD.search(low):
             return "tax_id"
     return default
 
@@ -487,7 +512,7 @@ def dedupe_documents(docs: Iterable[Document]) -> list[Document]:
     seen: set[tuple[str, str]] = set()
     out = []
     for d in docs:
-        key = (d.type, re.sub(r"[\s-]", "", d.number).upper())
+        key = (d.type, _SPACE_OR_DASH.sub("", d.number).upper())
         if key not in seen:
             seen.add(key)
             out.append(d)
@@ -554,7 +579,7 @@ def make_address(
     zip_code = postal or None
     country_text = country or None
     full = ", ".join(
-        dedupe(
+        dict.fromkeys(
             [*parts, *([zip_code] if zip_code else []), *([country_text] if country_text else [])]
         )
     )
@@ -577,7 +602,8 @@ def person_name(parts: list[str | None]) -> tuple[str | None, dict[str, str]]:
     given = parts[0] if parts else None
     middle = [p for p in parts[1:5] if p]
     family = parts[5] if len(parts) > 5 else None
-    full = " ".join(p for p in (given, *middle, family) if p) or None
+    # given, the middle names and family are the non-empty parts of the first six, in order
+    full = " ".join([p for p in parts[:6] if p]) or None
     out: dict[str, str] = {}
     if given:
         out["given"] = given
@@ -590,8 +616,8 @@ def person_name(parts: list[str | None]) -> tuple[str | None, dict[str, str]]:
 
 def measure_key(label: str) -> str:
     """``AssetFreeze`` / ``Asset freeze`` -> ``asset_freeze``."""
-    s = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label.strip())
-    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
+    s = _CAMEL_HUMP.sub("_", label.strip())
+    return _NOT_KEY.sub("_", s.lower()).strip("_")
 
 
 # ================================================================ files
@@ -696,8 +722,9 @@ def _read(path: Path, source: str) -> ListData:
     groups = group_records(tab)
     entities: list[Entity] = []
     warnings = tab.warnings
+    name = file.name
     for gid, (lines, record) in groups.items():
-        where = f"{file.name} line {lines[0]}"
+        where = f"{name} line {lines[0]}"
         try:
             entity = to_entity(record, source, warnings=warnings, where=where)
         except _RecordError as exc:
@@ -802,6 +829,12 @@ def _data_rows(
     width = len(columns)
     where = "row" if sheet else "line"
     last_line = 0
+    # The rows of a designation repeat most of their cells, and a column repeats its few
+    # values (types, regimes, dates) down the list: each distinct value is tidied once.
+    # A sheet's date columns read a number as a date, so they keep their own table.
+    plain: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    caches = [dates if sheet and col in _DATE_COLUMNS else plain for col in columns]
     for line, row in rows:
         if not any(c and not c.isspace() for c in row):
             continue  # blank line / row
@@ -818,12 +851,13 @@ def _data_rows(
                     line=line,
                 )
         out: dict[str, str] = {}
-        for col, value in zip(columns, row, strict=False):
+        # compress passes on the filled cells only (most of a row is empty)
+        for col, seen, value in compress(zip(columns, caches, row, strict=False), row):
             if col and value:
-                v = tidy(value)
-                if v and v != "-":
-                    if sheet and col in _DATE_COLUMNS and v.isdigit() and len(v) == 5:
-                        v = _excel_date(v)  # a date typed as a date in the sheet
+                v = seen.get(value)
+                if v is None:
+                    v = seen[value] = _cell_value(value, sheet and col in _DATE_COLUMNS)
+                if v:
                     out[col] = v
         yield line, out
     if last_line and not ends_cleanly:
@@ -832,6 +866,17 @@ def _data_rows(
             f"{file.name} line {last_line}: the file does not end with a line break; "
             "this last row may be cut short"
         )
+
+
+def _cell_value(value: str, date_cell: bool) -> str:
+    """A cell as the record keeps it; "" for one that is left out (empty, a null marker
+    or a lone dash)."""
+    v = tidy(value)
+    if not v or v == "-":
+        return ""
+    if date_cell and v.isdigit() and len(v) == 5:
+        return _excel_date(v)  # a date typed as a date in the sheet
+    return v
 
 
 def _excel_date(serial: str) -> str:
@@ -849,7 +894,7 @@ def group_records(tab: Table) -> dict[str, tuple[list[int], dict[str, Any]]]:
         if gid.endswith(".0") and gid[:-2].isdigit():  # a number cell in a spreadsheet
             gid = gid[:-2]
             row["Group ID"] = gid
-        if not any(row.get(c) for c in NAME_COLUMNS) and not row.get("Name Non-Latin Script"):
+        if not any(map(row.get, NAME_COLUMNS)) and not row.get("Name Non-Latin Script"):
             raise ListFormatError(
                 str(tab.file),
                 f"row of Group ID {gid} has no name (Name 1 … Name 6 empty)",
@@ -868,12 +913,21 @@ def group_record(rows: list[dict[str, str]]) -> dict[str, Any]:
     """One record for a designation's rows: the cells equal on every row once, then under
     ``rows`` what differs from row to row (each distinct combination once)."""
     first = rows[0]
-    common = {k: v for k, v in first.items() if all(r.get(k) == v for r in rows[1:])}
+    if len(rows) == 1:
+        return dict(first)
+    others = rows[1:]
+    common: dict[str, str] = {}
+    for k, v in first.items():
+        for r in others:
+            if r.get(k) != v:
+                break
+        else:
+            common[k] = v
     record: dict[str, Any] = dict(common)
     varying = []
     seen: set[tuple[tuple[str, str], ...]] = set()
     for r in rows:
-        rest = tuple((k, v) for k, v in r.items() if k not in common)
+        rest = tuple([(k, v) for k, v in r.items() if k not in common])
         if rest and rest not in seen:
             seen.add(rest)
             varying.append(dict(rest))
@@ -909,17 +963,29 @@ def xlsx_rows(file: Path) -> Iterator[tuple[int, list[str | None]]]:
 
 # A sheet as spreadsheet writers produce it: rows of cells, each with at most a value, and
 # nothing else (no formula, inline string, entity, prefix or odd character). Read with these
-# patterns it costs a tenth of walking lxml elements (2 s for the 300,000 cells of the 2025
-# list); anything else, damaged or unusual, goes through lxml as before.
+# patterns it costs a tenth of walking lxml elements; anything else, damaged or unusual,
+# goes through lxml as before.
 _SHEET_DATA = re.compile(rb"<sheetData\s*>")
 _ATTRS = rb'(?:\s+[A-Za-z_:][\w:.-]*="[^"<&\t\n\r]*")*\s*'
-_PLAIN_ROW = re.compile(rb"\s*<row(" + _ATTRS + rb")(?:/>|>((?:\s*<c(?:" + _ATTRS + rb")"
-                        rb"(?:/>|>(?:<v>[^<&>\r\x00-\x08\x0b\x0c\x0e-\x1f]*</v>)?</c>))*)\s*</row>)")
-# (column letters, type, "<v>value</v>" or empty) of a cell written r=, s=, t= in that order
-_PLAIN_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?(?: t="([A-Za-z]+)")?\s*(?:/>|>(<v>[^<]*</v>)?</c>)'
+# One pass over the rows yields each token of the sheet in turn: a cell (its column letters,
+# type and "<v>value</v>"; written r=, s=, t= in that order), a row's start or end tag, or
+# anything else (last group), which in a plain sheet is only white space at the end; the
+# reader checks that cells stand in rows and rows do not nest. A findall over tokens is a
+# third of the time of matching each row whole and then its cells again. The possessive
+# forms (*+ ++ ?+) never give back what they took, and here giving it back could never let
+# the rest match (what follows each cannot start with what it took): they match just what
+# the plain forms would, without keeping the places to backtrack to.
+_PLAIN_TOKEN = re.compile(
+    rb"\s*+(?:"
+    rb'<c r="([A-Z]{1,3})[0-9]++"(?: s="[0-9]++")?+(?: t="([A-Za-z]++)")?+\s*+'
+    rb"(?:/>|>(<v>[^<&>\r\x00-\x08\x0b\x0c\x0e-\x1f]*+</v>)?+</c>)"
+    rb"|(</row>|<row" + _ATTRS + rb"/?>)"
+    rb")"
+    rb"|([^<]+|<)"
 )
 _ATTR = re.compile(rb'([A-Za-z_:][\w:.-]*)="([^"]*)"')
+_ROW_ROOM = 48  # cells a sheet row is made with (the ConList has 36 columns)
+_PIECE = 1 << 20  # bytes of the sheet tokenised at a time
 _DECLARED = re.compile(rb"""^<\?xml[^>]*encoding=["']([^"']+)["']""")
 
 
@@ -942,56 +1008,94 @@ def _plain_sheet_rows(
         head, tail = data[: start.end()], data[end:]
         if b"<row" in head or b"<row" in tail:
             return None
+        if data.find(b"xmlns", start.end(), end) >= 0:
+            return None  # a namespace declared on a row or cell: lxml resolves it
         # everything outside the rows must be well-formed XML too
         etree.fromstring(head + tail, etree.XMLParser(resolve_entities=False, no_network=True))
         out: list[tuple[int, list[str | None]]] = []
         columns: dict[bytes, int] = {}
-        pos, stop = start.end(), end
-        last_row = 0
-        while True:
-            m = _PLAIN_ROW.match(data, pos, stop)
-            if m is None:
-                break
-            pos = m.end()
-            if b"xmlns" in m.group(0):
-                return None  # a namespace declared on a row or cell: lxml resolves it
-            pairs = _ATTR.findall(m.group(1))
-            row_attrs = dict(pairs)
-            if len(row_attrs) != len(pairs):
-                return None  # a repeated attribute: not well-formed
-            r = row_attrs.get(b"r")
-            rownum = int(r) if r and r.isdigit() else last_row + 1
-            values: list[str | None] = []
-            content = m.group(2) or b""
-            cells = _PLAIN_CELL.findall(content)
-            if len(cells) != content.count(b"<c"):
-                return None  # cells with other attributes than r, s, t (in that order)
-            for letters, kind, v in cells:
+        # the same shared string stands in many cells: look each "<v>n</v>" up once
+        shared: dict[bytes, str] = {}
+        # The open row's cells: a list made once with room for a ConList row and cut back
+        # after its last value (``top``) at the row's end, rather than grown cell by cell.
+        values: list[str | None] | None = None
+        top = -1
+        rownum = last_row = 0
+        tokens = chain.from_iterable(
+            _PLAIN_TOKEN.findall(data, a, b) for a, b in _row_spans(data, start.end(), end)
+        )
+        for letters, kind, v, tag, other in tokens:
+            if letters:
+                if values is None:
+                    return None  # a cell outside a row
                 col = columns.get(letters, -1)
                 if col < 0:
                     col = columns[letters] = _col_index(letters.decode("ascii"))
                 if kind == b"s":  # a shared string, nine cells in ten
                     if not v:
                         continue
-                    text: str | None = strings[int(v[3:-4])]
+                    text: str | None = shared.get(v)
+                    if text is None:
+                        text = shared[v] = strings[int(v[3:-4])]
                 elif kind == b"inlineStr":
                     return None  # its text is in <is>, which lxml reads
                 else:
                     text = _value_text(
-                        kind.decode("ascii") or None, v[3:-4].decode("utf-8") if v else None, strings
+                        kind.decode("ascii") or None,
+                        v[3:-4].decode("utf-8") if v else None,
+                        strings,
                     )
                     if text is None:
                         continue
-                if len(values) <= col:
-                    values.extend([None] * (col + 1 - len(values)))
+                if col > top:
+                    top = col
+                    if col >= len(values):
+                        values.extend([None] * (col + 1 - len(values)))
                 values[col] = text
-            last_row = rownum
-            out.append((rownum, values))
-        if data[pos:stop].strip():
-            return None  # something the patterns do not read: lxml reads the sheet
+            elif tag == b"</row>":
+                if values is None:
+                    return None
+                del values[top + 1 :]
+                out.append((rownum, values))
+                last_row = rownum
+                values = None
+            elif tag:  # <row ...> or <row .../>
+                if values is not None:
+                    return None  # a row inside a row
+                if tag.startswith(b'<row r="') and tag.endswith(b'">') and tag[8:-2].isdigit():
+                    rownum = int(tag[8:-2])  # the usual <row r="12">
+                else:
+                    pairs = _ATTR.findall(tag)
+                    row_attrs = dict(pairs)
+                    if len(row_attrs) != len(pairs):
+                        return None  # a repeated attribute: not well-formed
+                    r = row_attrs.get(b"r")
+                    rownum = int(r) if r and r.isdigit() else last_row + 1
+                if tag.endswith(b"/>"):
+                    out.append((rownum, []))
+                    last_row = rownum
+                else:
+                    values = [None] * _ROW_ROOM
+                    top = -1
+            elif other.strip() or values is not None:
+                return None  # something the patterns do not read: lxml reads the sheet
+        if values is not None:
+            return None  # a row left open
         return out
     except Exception:  # any fault: the lxml path reads the sheet and says what it is
         return None
+
+
+def _row_spans(data: bytes, pos: int, end: int) -> Iterator[tuple[int, int]]:
+    """``data[pos:end]`` in pieces of about a megabyte, each cut just after a ``</row>``, so
+    that the tokens of a whole sheet are never held at once. No token but a row's end tag
+    holds ``</row>`` (and that tag is always read as one there), and a token is read the same
+    without what comes before or after it: the tokens of the pieces are those of the whole."""
+    while pos < end:
+        cut = data.find(b"</row>", pos + _PIECE, end)
+        cut = end if cut < 0 else cut + len(b"</row>")
+        yield pos, cut
+        pos = cut
 
 
 def _zip_xml(zf: zipfile.ZipFile, member: str, file: Path) -> etree._Element:
@@ -1177,25 +1281,52 @@ class _Rows:
             [r for r in varying if isinstance(r, dict)] if isinstance(varying, list) else []
         )
         self.varied = {k for r in self.varying for k in r}
+        self._full: list[dict[str, Any]] | None = None
 
     def values(self, col: str) -> list[str]:
         """The distinct non-empty values of a column, in row order."""
         if col not in self.varied:
             v = self.base.get(col)
             return [v] if v else []
-        return dedupe(v for r in self.varying if (v := r.get(col)))
+        return _unique([v for r in self.varying if (v := r.get(col))])
 
     def distinct(self, cols: tuple[str, ...]) -> list[tuple[str | None, ...]]:
         """The distinct combinations of some columns, in row order (rows repeat a name
         once per birth date and address variant, so this is much shorter than the rows)."""
         base = self.base
-        if not self.varied.intersection(cols) or not self.varying:
-            return [tuple(base.get(c) for c in cols)]
-        return list(
-            dict.fromkeys(
-                tuple(r.get(c) if c in r else base.get(c) for c in cols) for r in self.varying
-            )
-        )
+        if self.varied.isdisjoint(cols) or not self.varying:
+            return [tuple(map(base.get, cols))]
+        full = self._full
+        if full is None:  # each row whole (its own cells over the common ones), made once
+            full = self._full = [{**base, **r} for r in self.varying]
+        return list(dict.fromkeys([tuple(map(r.get, cols)) for r in full]))
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """``dedupe`` (the first of equal values, in order), in C."""
+    return list(dict.fromkeys(values))
+
+
+# The same cell values come back entity after entity (countries, dates, places): the pure
+# readings of a value are kept, as tuples so that no caller can change what another gets.
+
+
+@lru_cache(maxsize=8192)
+def _enum(text: str | None) -> tuple[str, ...]:
+    return tuple(split_enum(text))
+
+
+@lru_cache(maxsize=4096)
+def _countries(text: str | None) -> tuple[str, ...]:
+    return tuple(uk_countries(text))
+
+
+@lru_cache(maxsize=4096)
+def _birth_places(towns: str | None, countries: str | None) -> tuple[str, ...]:
+    return tuple(birth_places(towns, countries))
+
+
+_iso_date = lru_cache(maxsize=4096)(uk_iso_date)
 
 
 _NAME_ROW = (
@@ -1207,6 +1338,9 @@ _NAME_ROW = (
     "Non-Latin Script Type",
     "Non-Latin Script Language",
 )
+_SLASH = re.compile(r"\s*/\s*")
+_BIRTH_COLUMNS = ("Town of Birth", "Country of Birth")
+_ADDRESS_COLUMNS = (*ADDRESS_LINES, "Post/Zip Code", "Country")
 _DOCUMENT_COLUMNS = (
     "Passport Number",
     "Passport Details",
@@ -1245,23 +1379,26 @@ def to_entity(
     names, titles = _names(rows, place, note, unparsed, person=etype is EntityType.PERSON)
     if not names:
         raise _RecordError(f"Group ID {native} has no name")
-    titles.extend(t for v in rows.values("Position") for t in split_enum(v))
+    titles.extend(t for v in rows.values("Position") for t in _enum(v))
 
     birth_dates: list[PartialDate] = []
     for value in rows.values("DOB"):
-        for part in split_enum(value):
+        for part in _enum(value):
             d = uk_date(part)
             if d is None:
                 unparsed.append(f"date of birth {part}")
             else:
                 birth_dates.append(d)
     places: list[str] = []
-    for town, country in rows.distinct(("Town of Birth", "Country of Birth")):
-        places.extend(birth_places(town, country))
-    nationalities = dedupe(c for v in rows.values("Nationality") for c in uk_countries(v))
+    for town, country in rows.distinct(_BIRTH_COLUMNS):
+        places.extend(_birth_places(town, country))
+    nationalities = _unique([c for v in rows.values("Nationality") for c in _countries(v)])
 
     documents: list[Document] = []
-    for num, details, id_num, id_details, ni in rows.distinct(_DOCUMENT_COLUMNS):
+    for values in rows.distinct(_DOCUMENT_COLUMNS):
+        if not any(values):
+            continue  # no document cells (most records): nothing to read
+        num, details, id_num, id_details, ni = values
         found = [
             paired_documents(num, details, "passport")
             if num
@@ -1275,18 +1412,20 @@ def to_entity(
             unparsed.extend(left)
 
     addresses: list[Address] = []
-    for values in rows.distinct((*ADDRESS_LINES, "Post/Zip Code", "Country")):
+    for values in rows.distinct(_ADDRESS_COLUMNS):
+        if not any(values):
+            continue  # no address cells: make_address would give None
         a = make_address(list(values[:6]), values[6], values[7])
         if a is not None:
             addresses.append(a)
     addresses = dedupe_addresses(addresses)
 
     programs = [Program(code, AUTHORITY) for code in rows.values("Regime")]
-    listed = [d for d in (uk_iso_date(v) for v in rows.values("Listed On")) if d]
-    updated = [d for d in (uk_iso_date(v) for v in rows.values("Last Updated")) if d]
+    listed = [iso for v in rows.values("Listed On") if (iso := _iso_date(v))]
+    updated = [iso for v in rows.values("Last Updated") if (iso := _iso_date(v))]
     attributes: dict[str, list[str]] = {}
     designated = [
-        d for d in (uk_iso_date(v) for v in rows.values("UK Sanctions List Date Designated")) if d
+        iso for v in rows.values("UK Sanctions List Date Designated") if (iso := _iso_date(v))
     ]
     if designated:
         attributes["uk_designated_on"] = sorted(designated)
@@ -1298,10 +1437,10 @@ def to_entity(
     documents.extend(info.documents)
     measures = [] if etype is EntityType.VESSEL else ["asset_freeze"]
     if info.measures:
-        measures = dedupe(["asset_freeze", *info.measures])
+        measures = _unique(["asset_freeze", *info.measures])
 
     for key in list(attributes):
-        attributes[key] = dedupe(attributes[key])
+        attributes[key] = _unique(attributes[key])
     return Entity(
         id=f"{source}:{native}",
         source=source,
@@ -1310,21 +1449,21 @@ def to_entity(
         name=names[0].full,
         names=names,
         birth_dates=dedupe_dates(birth_dates),
-        birth_places=dedupe(places),
+        birth_places=_unique(places),
         nationalities=nationalities,
-        countries=dedupe(a.country for a in addresses if a.country),
+        countries=_unique([a.country for a in addresses if a.country]),
         gender=info.gender,
         documents=dedupe_documents(documents),
         addresses=addresses,
         programs=programs,
         measures=measures,
-        titles=dedupe(titles),
+        titles=_unique(titles),
         listed_on=min(listed) if listed else None,
         amended_on=max(updated) if updated else None,
-        links=dedupe(info.links),
+        links=_unique(info.links),
         attributes=attributes,
         remarks="\n".join(remarks_list) or None,
-        unparsed=dedupe(unparsed),
+        unparsed=_unique(unparsed),
         raw=record,
     )
 
@@ -1347,23 +1486,22 @@ def _names(
     others: list[Name] = []
     titles: list[str] = []
     for values in rows.distinct(_NAME_ROW):
-        r = dict(zip(_NAME_ROW, values, strict=True))
+        title, alias_type, quality, original, script_type, language = values[6:]
         full, parts = person_name(list(values[:6]))
-        title = r.get("Title")
         if title:
-            titles.extend(t for v in split_enum(title) for t in re.split(r"\s*/\s*", v) if t)
+            titles.extend(t for v in _enum(title) for t in _SLASH.split(v) if t)
         if full:
             if not person:
                 parts = {}
             elif title:
                 parts["title"] = title
-            alias = (r.get("Alias Type") or "").casefold()
+            alias = (alias_type or "").casefold()
             kind = _ALIAS_TYPES.get(alias)
             if kind is None:
                 kind = NameKind.AKA
                 if alias:
-                    unparsed.append(f"alias type {r.get('Alias Type')}")
-            strength = _QUALITY.get((r.get("Alias Quality") or "").casefold())
+                    unparsed.append(f"alias type {alias_type}")
+            strength = _QUALITY.get((quality or "").casefold())
             name = Name(full, kind, strength, script_of(full), parts=parts)
             if kind is NameKind.PRIMARY:
                 if primary is None:
@@ -1373,10 +1511,9 @@ def _names(
                     others.append(name)
             else:
                 others.append(name)
-        original = r.get("Name Non-Latin Script")
         if original:
-            script = script_of(original, r.get("Non-Latin Script Type"))
-            lang = lang_code(r.get("Non-Latin Script Language"))
+            script = script_of(original, script_type)
+            lang = lang_code(language)
             kind = NameKind.ORIGINAL_SCRIPT if script else NameKind.AKA
             others.append(Name(original, kind, script=script, lang=lang))
     if primary is None:
@@ -1440,6 +1577,37 @@ _UN_REF_TEXT = re.compile(
 _IMO_TEXT = re.compile(r"\bIMO(?:\s*(?:number|no\.?))?\s*[:.]?\s*(\d{7})\b", re.I)
 _MMSI_TEXT = re.compile(r"\bMMSI(?:\s*(?:number|no\.?))?\s*[:.]?\s*(\d{9})\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A pattern that ignores case (or starts with \b) gives re no first letters to skip ahead
+# by: it is tried at every position of the text. Most texts are passed over on a substring
+# that the lower-cased text must hold for the pattern to match: under re.I "i" also matches
+# "İ" and "ı", and "s" also "ſ" ("İ" lower-cases to "i" and a combining dot); the other
+# letters here match only themselves in either case.
+_MEASURES_HINT = "freeze:"
+_IMO_HINTS = ("imo", "i\u0307mo", "\u0131mo")
+_MMSI_HINTS = ("mms", "mm\u017f")
+_REF_SEP = re.compile(r"\s*(?:,|&|/|\band\b)\s*")
+_IMO_PREFIX = re.compile(r"^IMO\s*", re.I)
+_MEASURE_SEP = re.compile(r",|;|\band\b")
+_ETC = re.compile(r"\betc\b\.?")
+
+
+# a handful of measures, named again and again
+_measure_key = lru_cache(maxsize=256)(measure_key)
+
+
+def _matches_from(pattern: re.Pattern[str], lead: str, text: str) -> Iterator[re.Match[str]]:
+    r"""``pattern.finditer(text)`` for a pattern each match of which starts with ``lead``:
+    it is tried only where ``str.find`` finds ``lead``, not at every position as ``finditer``
+    tries a pattern that starts with ``\b``. ``match`` at a position still sees the text
+    before it, as ``\b`` needs."""
+    pos = text.find(lead)
+    while pos >= 0:
+        m = pattern.match(text, pos)
+        if m:
+            yield m
+            pos = text.find(lead, m.end())
+        else:
+            pos = text.find(lead, pos + 1)
 
 
 @dataclass
@@ -1465,7 +1633,7 @@ def other_information(texts: list[str]) -> OtherInfo:
                 pattern = _UK_REF_RUN if key == "uk_sanctions_list_ref" else _UN_REF_RUN
                 m = pattern.match(value) or _FIRST_TOKEN.match(value)
                 if m:
-                    refs = re.split(r"\s*(?:,|&|/|\band\b)\s*", m.group(1))
+                    refs = _REF_SEP.split(m.group(1))
                     attrs.setdefault(key, []).extend(
                         r.rstrip(".,;").replace(" ", "") for r in refs if r
                     )
@@ -1486,7 +1654,7 @@ def other_information(texts: list[str]) -> OtherInfo:
                 continue
             if key == "imo":
                 for v in values:
-                    num = re.sub(r"^IMO\s*", "", v, flags=re.I)
+                    num = _IMO_PREFIX.sub("", v)
                     out.documents.append(Document("imo", num))
                 continue
             if key in ("website", "email"):
@@ -1497,17 +1665,21 @@ def other_information(texts: list[str]) -> OtherInfo:
             if key in ("parent_company", "subsidiary", "owner"):
                 out.links.extend(values)
         body = " ".join(free)
-        for m in _EXTRA_MEASURES.finditer(body):
-            for x in re.split(r",|;|\band\b", m.group(1)):
-                key = measure_key(re.sub(r"\betc\b\.?", "", x))
-                if key:
-                    out.measures.append(key)
+        low = body.lower()
+        if _MEASURES_HINT in low:
+            for m in _EXTRA_MEASURES.finditer(body):
+                for x in _MEASURE_SEP.split(m.group(1)):
+                    key = _measure_key(_ETC.sub("", x))
+                    if key:
+                        out.measures.append(key)
         if "un_reference_number" not in attrs:
-            refs = [m.group(1) for m in _UN_REF_TEXT.finditer(body)]
+            refs = [m.group(1) for m in _matches_from(_UN_REF_TEXT, "UN", body)]
             if refs:
                 attrs["un_reference_number"] = dedupe(refs)
-        for m in _IMO_TEXT.finditer(body):
-            out.documents.append(Document("imo", m.group(1)))
-        for m in _MMSI_TEXT.finditer(body):
-            out.documents.append(Document("mmsi", m.group(1)))
+        if any(hint in low for hint in _IMO_HINTS):
+            for m in _IMO_TEXT.finditer(body):
+                out.documents.append(Document("imo", m.group(1)))
+        if any(hint in low for hint in _MMSI_HINTS):
+            for m in _MMSI_TEXT.finditer(body):
+                out.documents.append(Document("mmsi", m.group(1)))
     return out
