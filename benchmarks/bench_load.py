@@ -9,6 +9,8 @@ baseline measured in the same run: a bare ``csv.reader`` pass over the same OFAC
   what ``watchlist load`` runs) on one core and on ``--workers`` (the list's records mapped
   side by side), in this process, lookup tables warmed by one load first (they are built
   once per process).
+* Every source's latest copy: ``update_sources`` from the mirror (what ``watchlist update
+  --mirror`` runs), one worker vs ``--workers``.
 * All lists: ``update_history`` over the whole mirror (every dated copy of every source,
   oldest first: what ``watchlist update --history`` runs), one worker vs ``--workers``
   (default: every core); the same again end to end as a fresh ``watchlist`` process, which
@@ -30,7 +32,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from watchlist.ingest import load_list, mirror_history, update_history
+from watchlist.ingest import load_list, mirror_history, update_history, update_sources
 from watchlist.settings import Settings
 from watchlist.sources import SOURCES, read_list
 from watchlist.store import ListStore, open_engine
@@ -80,6 +82,20 @@ def load_all(workers: int) -> tuple[float, int, int, int]:
         store.engine.dispose()
     loaded = [o.result for o in outcomes if o.result is not None]
     return seconds, len(loaded), len(outcomes) - len(loaded), sum(r.version.entities for r in loaded)
+
+
+def load_current(workers: int) -> tuple[float, int, int]:
+    """``update`` from the mirror (each source's latest copy): (seconds, loaded, entities)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "b.db")
+        store = ListStore(open_engine(db))
+        settings = replace(Settings(db=db, mirror=str(DATA)), load_workers=workers)
+        t0 = time.perf_counter()
+        outcomes = update_sources(store, settings)
+        seconds = time.perf_counter() - t0
+        store.engine.dispose()
+    loaded = [o.result for o in outcomes if o.result is not None]
+    return seconds, len(loaded), sum(r.version.entities for r in loaded)
 
 
 def cli_all(workers: int) -> float:
@@ -157,6 +173,17 @@ def main() -> None:
         f" {n_all} entities), update_history, median of {len(seq)}: 1 worker {med(seq):.2f} s,"
         f" {args.workers} workers {med(par):.2f} s ({med(seq) / med(par):.2f}x);"
         f" {med(par) / b:.0f}x the bare CSV pass"
+    )
+    cur_seq, cur_par = [], []
+    n_cur = n_cur_ent = 0
+    for _ in range(max(3, args.runs // 2)):
+        s, n_cur, n_cur_ent = load_current(1)
+        cur_seq.append(s)
+        cur_par.append(load_current(args.workers)[0])
+    print(
+        f"every source's latest copy ({n_cur} lists, {n_cur_ent} entities), `update` from the"
+        f" mirror, median of {len(cur_seq)}: 1 worker {med(cur_seq):.2f} s, {args.workers} workers"
+        f" {med(cur_par):.2f} s ({med(cur_seq) / med(cur_par):.2f}x)"
     )
     if not args.no_cli:
         cli_seq, cli_par = [], []

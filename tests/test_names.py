@@ -251,3 +251,14 @@ def test_french_spelling_of_a_russian_name() -> None:
 def test_short_names_differing_in_the_first_letter_are_not_typos() -> None:
     assert _best("Wang Fang", "WANG, Chung Lang") < DEFAULT_THRESHOLD
     assert _best("Wang Fnag", "WANG, Fang") >= DEFAULT_THRESHOLD  # a real typo still is
+
+
+@given(st.text(alphabet=st.sampled_from("abzÀЖжиعربي한国αβ 1-.İ"), max_size=12))
+def test_detect_script_is_the_most_frequent_script_first_seen_on_ties(text: str) -> None:
+    from collections import Counter
+
+    from watchlist.names.script import char_script
+
+    counts = Counter(s for s in map(char_script, text) if s)
+    expected = counts.most_common(1)[0][0] if counts else "Latn"
+    assert detect_script(text) == expected

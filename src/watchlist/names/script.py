@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 
 # Prefix of the Unicode character name -> ISO 15924 code
@@ -52,14 +51,14 @@ def char_script(ch: str) -> str | None:
 
 
 def detect_script(text: str) -> str:
-    """The script most letters of ``text`` are written in ("Latn" when it has no letters)."""
+    """The script most letters of ``text`` are written in ("Latn" when it has no letters);
+    of equal counts, the first seen. The letters are counted in C (``map``, ``count``):
+    loading a list asks this of every name."""
     if text.isascii():
         return "Latn"
-    counts: Counter[str] = Counter()
-    for ch in text:
-        s = char_script(ch)
-        if s:
-            counts[s] += 1
-    if not counts:
-        return "Latn"
-    return counts.most_common(1)[0][0]
+    marks = list(map(char_script, text))
+    found = dict.fromkeys(marks)  # the scripts, first seen first
+    found.pop(None, None)  # not a letter
+    if len(found) <= 1:  # the letters of one script (most names), or none
+        return next(iter(found), None) or "Latn"
+    return max(found, key=marks.count) or "Latn"

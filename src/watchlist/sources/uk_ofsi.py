@@ -86,7 +86,7 @@ from watchlist.model import (
     PartialDate,
     Program,
 )
-from watchlist.names.script import char_script
+from watchlist.names.script import detect_script
 from watchlist.sources._parse import (
     NULLS,
     clean,
@@ -368,22 +368,9 @@ _LANG_FIXES = {"russia": "ru", "ukraine": "uk", "belarus": "be", "farsi": "fa", 
 _LANG_SEP = re.compile(r"[/,;]")
 
 
-def _detect_script(text: str) -> str:
-    """``names.script.detect_script`` with its letters counted in C: the script with the
-    most letters, and of equal counts the first seen (as ``Counter.most_common`` takes)."""
-    if text.isascii():
-        return "Latn"
-    marks = list(map(char_script, text))
-    found = dict.fromkeys(marks)  # the scripts, first seen first
-    found.pop(None, None)  # not a letter
-    if len(found) <= 1:  # the letters of one script (most names), or none
-        return next(iter(found), None) or "Latn"
-    return max(found, key=marks.count) or "Latn"
-
-
 def script_of(text: str, label: str | None = None) -> str | None:
     """ISO 15924 code of a name: from its letters; the label only when they say nothing."""
-    s = _detect_script(text)
+    s = detect_script(text)
     if s != "Latn":
         return s
     if label and not any(ch.isalpha() for ch in text):
