@@ -29,10 +29,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from watchlist.ingest import load_list, mirror_history, update_history, update_sources
+from watchlist.ingest import (
+    UpdateOutcome,
+    load_list,
+    mirror_history,
+    update_history,
+    update_sources,
+)
 from watchlist.settings import Settings
 from watchlist.sources import SOURCES, read_list
 from watchlist.store import ListStore, open_engine
@@ -70,32 +77,19 @@ def load_sdn(workers: int) -> tuple[float, float, float, int]:
     return parse, loads[0], loads[1], n
 
 
-def load_all(workers: int) -> tuple[float, int, int, int]:
-    """update_history over the mirror: (seconds, copies loaded, copies refused, entities)."""
+def timed_update(run: Callable[..., list[UpdateOutcome]], workers: int) -> tuple[float, int, int, int]:
+    """``update_history`` or ``update_sources`` over the mirror into a fresh store:
+    (seconds, lists loaded, lists refused, entities)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "b.db")
         store = ListStore(open_engine(db))
         settings = replace(Settings(db=db, mirror=str(DATA)), load_workers=workers)
         t0 = time.perf_counter()
-        outcomes = update_history(store, settings)
+        outcomes = run(store, settings)
         seconds = time.perf_counter() - t0
         store.engine.dispose()
     loaded = [o.result for o in outcomes if o.result is not None]
     return seconds, len(loaded), len(outcomes) - len(loaded), sum(r.version.entities for r in loaded)
-
-
-def load_current(workers: int) -> tuple[float, int, int]:
-    """``update`` from the mirror (each source's latest copy): (seconds, loaded, entities)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "b.db")
-        store = ListStore(open_engine(db))
-        settings = replace(Settings(db=db, mirror=str(DATA)), load_workers=workers)
-        t0 = time.perf_counter()
-        outcomes = update_sources(store, settings)
-        seconds = time.perf_counter() - t0
-        store.engine.dispose()
-    loaded = [o.result for o in outcomes if o.result is not None]
-    return seconds, len(loaded), sum(r.version.entities for r in loaded)
 
 
 def cli_all(workers: int) -> float:
@@ -164,9 +158,9 @@ def main() -> None:
     seq, par = [], []
     loaded = refused = n_all = 0
     for _ in range(max(3, args.runs // 2)):
-        s, loaded, refused, n_all = load_all(1)
+        s, loaded, refused, n_all = timed_update(update_history, 1)
         seq.append(s)
-        p, *_ = load_all(args.workers)
+        p, *_ = timed_update(update_history, args.workers)
         par.append(p)
     print(
         f"all lists ({n_copies} dated copies in {DATA}: {loaded} loaded, {refused} refused by design,"
@@ -177,9 +171,9 @@ def main() -> None:
     cur_seq, cur_par = [], []
     n_cur = n_cur_ent = 0
     for _ in range(max(3, args.runs // 2)):
-        s, n_cur, n_cur_ent = load_current(1)
+        s, n_cur, _, n_cur_ent = timed_update(update_sources, 1)
         cur_seq.append(s)
-        cur_par.append(load_current(args.workers)[0])
+        cur_par.append(timed_update(update_sources, args.workers)[0])
     print(
         f"every source's latest copy ({n_cur} lists, {n_cur_ent} entities), `update` from the"
         f" mirror, median of {len(cur_seq)}: 1 worker {med(cur_seq):.2f} s, {args.workers} workers"

@@ -100,21 +100,6 @@ class PreparedList:
         return len(self.encoded)
 
 
-def prepare(data: ListData, path: Path, started: float | None = None) -> PreparedList:
-    with gc_paused():
-        encoded = encode_entities(data.entities)
-    return PreparedList(
-        source=data.source,
-        format=data.format,
-        encoded=encoded,
-        data_date=data.data_date,
-        files=list(data.files),
-        warnings=list(data.warnings),
-        files_sha256=files_digest(path, data.files),
-        seconds=time.perf_counter() - started if started is not None else 0.0,
-    )
-
-
 # Below this many records a list maps on one core sooner than a forked process would
 # start, map its share and send it back.
 _SPLIT_MIN_RECORDS = 2000
@@ -129,8 +114,8 @@ def read_prepared(
     started: float | None = None,
     folder_date: bool = False,
 ) -> PreparedList:
-    """``prepare(read_list(...))`` in one pass: the list read, mapped and encoded, its
-    mapping split over up to ``workers`` processes when the list is big enough.
+    """A list read, mapped and encoded for the store in one pass (all the CPU work of a
+    load, leaving ``store_prepared`` only its writes), its mapping split over up to ``workers`` processes when the list is big enough.
 
     The cyclic garbage collector stays paused until the entities are encoded and freed,
     so it never scans them; resumed in between, it would walk them all once (a tenth of
@@ -249,20 +234,6 @@ def store_prepared(
     )
     audit_list_load(store.engine, result)  # every load, new version or not, on the audit trail
     return result
-
-
-def store_list(
-    store: ListStore,
-    data: ListData,
-    path: Path,
-    origin: str,
-    *,
-    min_count_ratio: float,
-    force: bool = False,
-    started: float | None = None,
-) -> LoadResult:
-    prepared = prepare(data, path, started)
-    return store_prepared(store, prepared, origin, min_count_ratio=min_count_ratio, force=force)
 
 
 def load_list(

@@ -52,7 +52,6 @@ Documented choices:
 from __future__ import annotations
 
 import dataclasses
-import gc
 import gzip
 import re
 import zlib
@@ -77,6 +76,7 @@ from watchlist.model import (
     Program,
     RawList,
 )
+from watchlist.sources import gc_paused
 from watchlist.sources._parse import (
     NULLS,
     clean,
@@ -270,13 +270,8 @@ class Record:
 def read(path: Path, source: str) -> ListData:
     # Building many small objects triggers the cyclic GC over and over; none of them form
     # cycles, so pausing it while reading roughly halves the time.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _read(path, source)
-    finally:
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        return read_raw(path, source).mapped()
 
 
 def read_raw(path: Path, source: str) -> RawList:
@@ -314,10 +309,6 @@ def read_raw(path: Path, source: str) -> RawList:
 
 def _map_group(group: list[Record], source: str) -> tuple[Entity, list[str]]:
     return to_entity(group, source), []
-
-
-def _read(path: Path, source: str) -> ListData:
-    return read_raw(path, source).mapped()
 
 
 def _repair_char(m: re.Match[str]) -> str:
