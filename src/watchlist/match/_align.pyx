@@ -16,6 +16,7 @@ from libc.stdlib cimport free, malloc, qsort
 from rapidfuzz.distance import OSA, Levenshtein
 
 from watchlist.match.traits import traits
+from watchlist.names.keys import skeleton
 
 PAIR_FLOOR = 0.6  # below this two tokens are not taken as the same word
 FUZZY_FLOOR = 0.825  # _firm() lifts no string similarity below this to PAIR_FLOOR
@@ -44,6 +45,20 @@ cdef enum:
 
 cdef object _osa = OSA.distance
 cdef object _lev = Levenshtein.normalized_similarity
+
+
+cdef double _joined_similarity(str tok, str joined, bint abjad):
+    """How alike a word is to two words written together: their string similarity, or,
+    where a side is from an abjad script, 0.92 for the same consonant skeleton (Persian
+    writes compound names as one word: محمدجواد for MOHAMMAD JAVAD, خسروپناه for
+    KHOSROW PANAH; their romanisations lack the vowels)."""
+    cdef double sim = 1.0 if joined == tok else _lev(tok, joined)
+    cdef str sk
+    if abjad and sim < 0.92:
+        sk = skeleton(tok)
+        if len(sk) >= 4 and sk == skeleton(joined):
+            return 0.92
+    return sim
 
 
 cdef inline double _firm(double s):
@@ -134,7 +149,7 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
     if best < 0.88 and (va_alt is not None or vb_alt is not None) and la >= 5 and lb >= 5 and (
         (va_alt if va_alt is not None else ka) == (vb_alt if vb_alt is not None else kb)
     ):
-        how[0] = PHONETIC  # Arabic TH as S, AW as O: OTHMAN/OSMAN, NAWFAL/NOFAL
+        how[0] = PHONETIC  # Arabic TH as S, AW as O, GH as Q: OTHMAN/OSMAN, NAGHDI/NAQDI
         return 0.88
     cdef str ca
     cdef bint va, vb
@@ -425,10 +440,11 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         if not st.used_c[j]:
             nlc += 1
             long_left = long_left or len(<str>ctoks[j]) >= 6
+    cdef bint abjad = q.abjad or c.abjad
     if ((nlq and nlc >= 2) or (nlc and nlq >= 2)) and long_left:
-        _join_split(qtoks, ctoks, st)
+        _join_split(qtoks, ctoks, st, abjad)
     if _left(st.used_q, n) or _left(st.used_c, m):
-        _rejoin(qtoks, ctoks, st)
+        _rejoin(qtoks, ctoks, st, abjad)
     cdef double extra_q = _EXTRA_Q if st.strong >= 2 else 1.0
     cdef double extra_c = _EXTRA_C if st.strong >= 2 else 1.0
     cdef double* lq = <double*>malloc((n + 1) * sizeof(double))
@@ -523,7 +539,7 @@ cdef void _add_pair(State* st, int i, int j, double s, int how):
     st.npairs += 1
 
 
-cdef _join_split(tuple qtoks, tuple ctoks, State* st):
+cdef _join_split(tuple qtoks, tuple ctoks, State* st, bint abjad):
     """Words written together on one side and apart on the other (PUBLIOELIECER,
     NOOR MUHAMMAD / NOORMUHAMMAD): a leftover word against two adjacent leftovers."""
     cdef int side, x, y, yy, na, nb
@@ -553,7 +569,7 @@ cdef _join_split(tuple qtoks, tuple ctoks, State* st):
                 if used_b[y] or used_b[y + 1]:
                     continue
                 joined = b_toks[y] + b_toks[y + 1]
-                sim = 1.0 if joined == tok else _lev(tok, joined)
+                sim = _joined_similarity(tok, joined, abjad)
                 if sim < 0.85 and nb == 2:  # a two-word name written together backwards
                     sim = _lev(tok, b_toks[1] + b_toks[0])
                 if sim < 0.85:
@@ -570,7 +586,7 @@ cdef _join_split(tuple qtoks, tuple ctoks, State* st):
                 break
 
 
-cdef _rejoin(tuple qtoks, tuple ctoks, State* st):
+cdef _rejoin(tuple qtoks, tuple ctoks, State* st, bint abjad):
     """A long word paired loosely with one word when it is really that word and the
     leftover next to it written together (PARTOVCO for PARTOV CO, GHIASSOUDDINEAGHA for
     GHIASSOUDDINE AGHA): re-pair it with both."""
@@ -601,7 +617,7 @@ cdef _rejoin(tuple qtoks, tuple ctoks, State* st):
                     continue
                 lo, hi = (y, y2) if y < y2 else (y2, y)
                 joined = others[lo] + others[hi]
-                sim = 1.0 if joined == long_tok else _lev(long_tok, joined)
+                sim = _joined_similarity(long_tok, joined, abjad)
                 sim *= 0.97
                 if sim < 0.85 * 0.97 or sim <= s:
                     continue

@@ -10,7 +10,7 @@ from watchlist.names.keys import phonetic_key
 from watchlist.names.tokens import patronymic_stem
 
 # (token, key, group, patronymic stem key, stem group, lacks vowels, consonants of the
-#  word (Q as K), (key, stem key) with lone H read as G or None, key of the Arabic TH/AW variant or
+#  word (Q as K), (key, stem key) with lone H read as G or None, key of the Arabic TH/AW/GH variant or
 #  None)
 Traits = tuple[
     str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None, str | None
@@ -28,7 +28,7 @@ _VOWELS = frozenset("aeiouy")
 def traits(token: str, key: str) -> Traits:
     """What the pair rules need of one token, computed once: the token, its phonetic key,
     its given-name group, its patronymic stem's key and group, whether it lacks vowels,
-    its consonants, its key with lone H as G, and its Arabic TH/AW variant's key."""
+    its consonants, its key with lone H as G, and its Arabic TH/AW/GH variant's key."""
     stem = patronymic_stem(token)
     stem_key = phonetic_key(stem) if stem else None
     return (
@@ -60,12 +60,15 @@ def _arabic_variant(token: str, key: str) -> str | None:
     """The key of the token with TH read as S, AW as O and OU before a vowel as W, if
     that differs: Arabic tha is TH, S or T (OTHMAN/OSMAN/USMAN, HAITHAM/HAISAM), the
     diphthong AW is often written O (NAWFAL/NOFAL, SHAWKAT/SHOKAT), French spellings
-    write waw as OU (KHESOUANI/HASWANI, OUALID/WALID); Russian GOST romanisation writes
-    KH as X (ZAXARCHENKO/ZAKHARCHENKO)."""
-    if len(token) < 5 or not ("th" in token or "aw" in token or "ou" in token or "x" in token):
+    write waw as OU (KHESOUANI/HASWANI, OUALID/WALID); Persian says qaf as GH, so its
+    names come both ways (NAGHDI/NAQDI, GHASEMI/QASEMI); Russian GOST romanisation
+    writes KH as X (ZAXARCHENKO/ZAKHARCHENKO)."""
+    if len(token) < 5 or not ("th" in token or "aw" in token or "ou" in token or "x" in token or "gh" in token):
         return None
     alt = phonetic_key(
-        _OU_VOWEL.sub("w", token.replace("th", "s").replace("aw", "o").replace("x", "kh"))
+        _OU_VOWEL.sub(
+            "w", token.replace("th", "s").replace("aw", "o").replace("x", "kh").replace("gh", "q")
+        )
     )
     return alt if alt != key else None
 

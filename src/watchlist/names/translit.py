@@ -7,6 +7,7 @@ the listed spelling whichever the customer's documents used, so we produce each 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -112,7 +113,14 @@ def _latin_leftovers(form: str) -> str:
     return "".join(ch for ch in form if not unicodedata.combining(ch))
 
 
+# Persian writes a word's final silent heh (the vowel E) before a zero-width non-joiner
+# when a suffix follows: خامنه‌ای is KHAMENEI, not KHAMNHAY. As a kasra it stays a vowel.
+_SILENT_HEH = re.compile("[\u0647\u06c1\u06d5]\u200c")
+
+
 def _prepare_abjad(text: str) -> str:
+    if "\u200c" in text:
+        text = _SILENT_HEH.sub("\u0650", text)
     return text.translate(_ABJAD_LETTERS)
 
 
