@@ -32,6 +32,7 @@ MIN_DELETE_KEY = 4
 COMMON_KEY = 50  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
 MEMO_SIZE = 100_000  # query words whose merged postings are kept
+_LAST = 2**62  # sorts a word's postings after every other's
 TIE_BREAK = 0.001  # per word of difference in length, far below any token's weight
 
 
@@ -229,7 +230,10 @@ class ScreeningIndex:
         for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
             merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None)
             if merged is not None:
-                per_token.append((merged[2], merged[0], merged[1], w))
+                # An abjad word of one consonant (علي, 'LY) is found by its key alone,
+                # which names another word (LI): it may add to names, never find them.
+                size = merged[2] if not form.abjad or len(skel) >= 2 else _LAST
+                per_token.append((size, merged[0], merged[1], w))
         per_token.sort(key=lambda t: t[0])
         found: tuple[list[Any], list[Any], list[float]] = ([], [], [])
         common: tuple[list[Any], list[Any], list[float]] = ([], [], [])
@@ -250,9 +254,11 @@ class ScreeningIndex:
         not always belong to the best-scoring rendering.
         """
         found = [self._accumulate(form) for form in forms]
+        # As a share of the form's weight: a form that joins two words (SAADALDIN SAYED)
+        # is not outranked by the three-word form for sharing fewer words.
         return select(
             [ids for ids, _ in found],
-            [scores for _, scores in found],
+            [scores / np.float32(sum(form.weights) or 1.0) for (_, scores), form in zip(found, forms, strict=True)],
             self._ntokens,
             [len(form.tokens) for form in forms],
             max_names,
