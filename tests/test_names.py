@@ -145,6 +145,10 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         # a patronymic only the query gives (YUKHYMOVYCH, Ukrainian for EFIMOVICH)
         ("Mykhaylo Yukhymovych FRADKOV", "FRADKOV, Mikhail Efimovich"),
         ("Fahd Jassem AL-FURAYJ", "AL-FURAYJ, FAHD JASIM"),  # other vowels
+        ("Mohammadreza NAGHDI", "MOHAMMAD REZA NAQDI"),  # Persian qaf as GH, names joined
+        ("محمدجواد ظریف", "ZARIF, Mohammad Javad"),  # a compound given name as one word
+        ("عبدالحسین خسروپناه", "Abdul Hossein Khosrow PANAH"),
+        ("علی خامنه‌ای", "KHAMENEI, Ali"),  # a silent heh before the zero-width non-joiner
     ],
 )
 def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
@@ -182,6 +186,27 @@ def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) ->
 )
 def test_russian_company_names_meet_their_english_listing(query: str, listed: str) -> None:
     assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),  # as the UK list gives them, in characters and in its own words
+    [
+        ("宁波欧腾机械有限公司", "NINGBO OUTENG MACHINERY CO., LTD"),
+        ("華信船務(香港)有限公司", "HUAXIN SHIPPING HONGKONG LTD"),  # traditional characters
+        ("成都景昕科技有限公司", "CHENGDU JINGXIN TECHNOLOGY CO. LTD"),
+        ("武汉晓睿智科技有限责任公司", "WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY CO LTD"),
+    ],
+)
+def test_chinese_company_names_meet_their_listing(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+def test_chinese_glossary() -> None:
+    from watchlist.names.chinese import english_org_name
+
+    assert english_org_name("宁波欧腾机械有限公司") == "ningbo outeng machinery"
+    assert english_org_name("ABC电子有限公司") == "ABC electronics"  # Latin letters kept whole
+    assert english_org_name("习近平") is None  # no company word: a person's name
 
 
 def test_glossary_keeps_unknown_words_and_city_names() -> None:

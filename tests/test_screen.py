@@ -1,0 +1,33 @@
+"""Screening against a real list: candidates are found however the query is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from watchlist.index import ScreeningIndex
+from watchlist.screen import Query, screen
+from watchlist.settings import DEFAULT_THRESHOLD
+from watchlist.sources import read_list
+
+
+@pytest.fixture(scope="module")
+def index(data_dir: Path) -> ScreeningIndex:
+    return ScreeningIndex.build(read_list(data_dir / "ofac-sdn/2021-07-07", "ofac-sdn").entities)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Пригожин Евгений Викторович", "ofac-sdn:21171"),
+        ("Artyom Kouznetsov", "ofac-sdn:15886"),
+        # every word is common, and علي ('LY) has one consonant, which its key reads as
+        # the Chinese LI: the rarer words must still find SALEH, Ahmad Ali Abdullah
+        ("أحمد علي عبد الله صالح", "ofac-sdn:17928"),
+        ("محمدجواد ظریف", "ofac-sdn:26950"),
+    ],
+)
+def test_found_at_the_default_threshold(index: ScreeningIndex, query: str, expected: str) -> None:
+    hits = screen(index, Query(query, type="person"), threshold=DEFAULT_THRESHOLD, limit=10).hits
+    assert expected in [h.entity_id for h in hits]
