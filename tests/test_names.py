@@ -182,6 +182,9 @@ def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) ->
         ("ЧАСТНАЯ ВОЕННАЯ КОМПАНИЯ РЕДУТ", "PRIVATE MILITARY COMPANY REDUT"),
         ("ПАО АКБ Металлинвестбанк", "PJSC JSCB METALLINVESTBANK"),
         ("Научно-исследовательский институт атомных реакторов", "ATOMIC REACTOR RESEARCH INSTITUTE"),
+        # a town as an adjective is the town (CHELYABINSK, TAMBOV)
+        ("ЧЕЛЯБИНСКИЙ КУЗНЕЧНО-ПРЕССОВЫЙ ЗАВОД", "CHELYABINSK FORGE AND PRESS PLANT"),
+        ("Федеральное казенное предприятие Тамбовский пороховой завод", "FEDERAL STATE ENTERPRISE TAMBOV POWDER PLANT"),
     ],
 )
 def test_russian_company_names_meet_their_english_listing(query: str, listed: str) -> None:
@@ -212,7 +215,7 @@ def test_chinese_glossary() -> None:
 def test_glossary_keeps_unknown_words_and_city_names() -> None:
     from watchlist.names.glossary import english_org_name
 
-    assert english_org_name("Новосибирский завод") == "новосибирский plant"  # not NEW SIBIRSKIY
+    assert english_org_name("Новосибирский завод") == "новосибирск plant"  # not NEW SIBIRSKIY
     assert english_org_name("Газпром") is None
 
 

@@ -34,33 +34,40 @@ _STEMS: dict[str, str] = {
     "арктическ": "arctic",
     "атомн": "atomic",
     "банк": "bank",
-    "беспилотн": "unmanned",
     "безопасност": "security",
+    "беспилотн": "unmanned",
     "биологическ": "biological",
+    "бригад": "brigade",
     "бюджетн": "budgetary",
     "бюро": "bureau",
     "военн": "military",
+    "войск": "troops",
     "восточн": "eastern",
     "государственн": "state",
     "групп": "group",
     "депозитари": "depository",
-    "защит": "protection",
     "завод": "plant",
-    "избирательн": "electoral",
+    "защит": "defence",
+    "избирательн": "election",
     "инвестици": "investment",
+    "индустриальн": "industrial",
     "инжиниринг": "engineering",
     "инновационн": "innovation",
     "институт": "institute",
-    "исследовательск": "research",
     "исследовани": "research",
-    "коммерческ": "commercial",
+    "исследовательск": "research",
+    "казенн": "state",
     "комисси": "commission",
+    "коммерческ": "commercial",
     "компани": "company",
     "конструкторск": "design",
     "корпораци": "corporation",
-    "кредитн": "credit",
     "кредит": "credit",
+    "кредитн": "credit",
+    "кузнечн": "forge",
     "лаборатори": "laboratory",
+    "машиностроени": "machine building",
+    "машиностроительн": "machine building",
     "международн": "international",
     "металлурги": "metallurgy",
     "металлургическ": "metallurgical",
@@ -76,9 +83,12 @@ _STEMS: dict[str, str] = {
     "оборон": "defence",
     "объединени": "association",
     "объединенн": "united",
+    "орден": "order",
     "перестраховочн": "reinsurance",
+    "порохов": "powder",
     "предприяти": "enterprise",
     "президент": "president",
+    "прессов": "press",
     "производственн": "production",
     "промышленн": "industrial",
     "прям": "direct",
@@ -88,33 +98,44 @@ _STEMS: dict[str, str] = {
     "реактор": "reactor",
     "реконструкци": "reconstruction",
     "республик": "republic",
-    "российск": "russian",
     "росси": "russia",
+    "российск": "russian",
+    "санатори": "sanatorium",
+    "сберегательн": "savings",
     "систем": "systems",
     "служб": "service",
     "современн": "modern",
     "специальн": "special",
     "страховани": "insurance",
     "судостроительн": "shipbuilding",
-    "технологическ": "technological",
     "технологи": "technologies",
+    "технологическ": "technological",
     "торгов": "trading",
+    "точн": "precise",
     "транспорт": "transport",
     "университет": "university",
-    "финансов": "financial",
-    "фонд": "fund",
+    "унитарн": "unitary",
     "федеральн": "federal",
     "федераци": "federation",
+    "финансов": "financial",
+    "фонд": "fund",
+    "хаб": "hub",
     "химическ": "chemical",
     "холдинг": "holding",
     "центр": "centre",
     "центральн": "central",
     "частн": "private",
+    "черноморск": "black sea",
     "экспортн": "export",
+    "электромеханик": "electromechanics",
     "энергетическ": "energy",
 }
 _MAX_ENDING = 4
 _WORD = re.compile(r"[а-яё]+", re.IGNORECASE)
+# A place as an adjective (ТАМБОВСКИЙ, ЧЕЛЯБИНСКОГО, ИЖЕВСКИЕ): the lists name the place
+# (TAMBOV, CHELYABINSK, IZHEVSK). Without the case ending the word is the town's name, or
+# that name with -SK, which the scorer finds as alike as a spelling variant.
+_PLACE_ADJECTIVE = re.compile(r"(\w{3,}ск)(?:ий|ая|ое|ие|ого|ой|ому|им|их|ую|ых|ыми|ими)")
 
 
 def _english(word: str) -> str | None:
@@ -141,7 +162,8 @@ def english_org_name(name: str) -> str | None:
             return " "
         english = _english(w)
         if english is None:
-            return w
+            place = _PLACE_ADJECTIVE.fullmatch(w)
+            return place.group(1) if place else w
         known = True
         return english
 
