@@ -204,6 +204,26 @@ def test_chinese_company_names_meet_their_listing(query: str, listed: str) -> No
     assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),  # as the UK list gives them
+    [
+        ("الجماعة الاسلامية المقاتلة الليبية", "LIBYAN ISLAMIC FIGHTING GROUP"),
+        ("وزارت دفاع و پشتیبانی نیروهای مسلح", "MINISTRY OF DEFENSE AND ARMED FORCES LOGISTICS"),
+        ("شركة بنك الخليج المحدودة", "ALKHALEEJ BANK CO LTD"),  # legal forms left out
+        ("جبهة فتح الشام", "JABHAT FATH AL SHAM"),  # transliterated, not translated: still found
+    ],
+)
+def test_arabic_and_persian_organisations_meet_their_listing(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+def test_arabic_glossary_leaves_names_alone() -> None:
+    from watchlist.names.arabic import english_org_name
+
+    assert english_org_name("محمد علي") is None
+    assert english_org_name("شرکت ملی نفت ایران") == "national oil iran"
+
+
 def test_chinese_glossary() -> None:
     from watchlist.names.chinese import english_org_name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watchlist.names import chinese
+from watchlist.names import arabic, chinese
 from watchlist.names.glossary import english_org_name
 from watchlist.names.keys import phonetic_key, skeleton
 from watchlist.names.script import ABJADS, detect_script
@@ -102,6 +102,10 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
         english = english_org_name(name)
         if english is not None:
             latins += to_latin(english, "Cyrl")[:1]
+    elif script == "Arab" and is_org:
+        english = arabic.english_org_name(name)
+        if english is not None:
+            latins += to_latin(english, "Arab")[:1]
     elif script == "Hani" and is_org:
         english = chinese.english_org_name(name)
         if english is not None:

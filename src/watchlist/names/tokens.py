@@ -46,7 +46,7 @@ PARTICLES = frozenset(
 )
 ORG_GENERIC = frozenset(
     """company co corporation corp group holding holdings trading trade international intl
-    enterprise enterprises industries industrial limited ltd inc llc services service
+    enterprise enterprises establishment industries industrial limited ltd inc llc services service
     general management investment investments global the and of for de la del des du
     et y i""".split()
 )
