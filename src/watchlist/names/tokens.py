@@ -44,6 +44,9 @@ PARTICLES = frozenset(
     "al el ul ad ed ash as ar at az an bn bin ibn bint ben ould abu abou abo bou bu van von der den de da"
     " di du la le del della dos das do y e and of the wld".split()
 )
+# "Servant of": half of a name whose other half (AL-RAHMAN, ALLAH) says which, so it
+# identifies little alone, and ABD AL-RAHMAN is one name, not two matching words.
+SERVANT_OF = frozenset("abd abdul abdel abdal abdol abdou abdu bd".split())
 ORG_GENERIC = frozenset(
     """company co corporation corp group holding holdings trading trade international intl
     enterprise enterprises establishment industries industrial limited ltd inc llc services service
@@ -141,6 +144,8 @@ def token_weight(token: str, is_org: bool) -> float:
         return 0.5  # abbreviations and leftover legal forms: CIA, SS, CO
     if token in PARTICLES:
         return 0.25
+    if token in SERVANT_OF:
+        return 0.55
     if is_org and token in ORG_GENERIC:
         return 0.35
     if token.isdigit():
