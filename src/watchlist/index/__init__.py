@@ -12,6 +12,7 @@ which replaces the old one in a single reference swap, so readers need no locks.
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ import numpy as np
 
 from watchlist.index._postings import accumulate, merge_best, select
 from watchlist.match.evidence import Profile
+from watchlist.match.traits import Traits, traits
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
 from watchlist.names.equivalents import name_group
@@ -130,6 +132,12 @@ class ScreeningIndex:
                 for d in dict.fromkeys(_deletes(k)):
                     neighbours[d].append(k)
         self._neighbours = dict(neighbours)
+        # what the pair rules need of every listed word, so that no query computes it
+        self.traits: dict[str, Traits] = {}
+        for n in self.names:
+            for t, k in zip(n.form.tokens, n.form.keys, strict=True):
+                if t not in self.traits:
+                    self.traits[t] = traits(t, k)
         self._memo: dict[tuple[str, str | None], tuple[Any, Any, int] | None] = {}
 
     # ------------------------------------------------------------ building
@@ -152,21 +160,22 @@ class ScreeningIndex:
 
     def weigh(self, form: NameForm) -> NameForm:
         """Scale each token's weight by how rare its key is among the listed names."""
-        weights = []
-        for k, w in zip(form.keys, form.weights, strict=True):
-            df = self._df.get(k, 0)
-            rarity = math.log1p(self._n / (df + 1)) / self._log_n
-            weights.append(w * (0.5 + 0.8 * min(1.0, rarity)))
         return NameForm(  # not dataclasses.replace: this runs for every name and query form
             original=form.original,
             latin=form.latin,
             tokens=form.tokens,
             keys=form.keys,
             skeletons=form.skeletons,
-            weights=tuple(weights),
+            weights=tuple(map(operator.mul, form.weights, map(self._rarity, form.keys))),
             script=form.script,
             abjad=form.abjad,
         )
+
+    def _rarity(self, key: str) -> float:
+        """The factor a word's weight takes for how rare its key is among listed names."""
+        df = self._df.get(key, 0)
+        rarity = math.log1p(self._n / (df + 1)) / self._log_n
+        return 0.5 + 0.8 * min(1.0, rarity)
 
     # ------------------------------------------------------------ retrieval
 

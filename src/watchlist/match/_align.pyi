@@ -28,6 +28,7 @@ def pair_rows(
     jw_skels: Any,
     lev_skels: Any,
     caches: list[dict[str, list[tuple[int, float, int]]]],
+    known: dict[str, Any] | None = None,
 ) -> None: ...
 def align(
     q: NameForm, c: NameForm, cache: dict[str, list[tuple[int, float, int]]]

@@ -175,6 +175,7 @@ def pair_rows(
     list toks, list keys, list skels, set abjad_toks,
     const float[:, ::1] jw, const float[:, ::1] lev, const float[:, ::1] jw_keys,
     const float[:, ::1] lev_keys, const int[:, ::1] osa, jw_skels, lev_skels, list caches,
+    dict known=None,
 ):
     """Fill the caches for the candidate words ``toks``: each word's list of (query word,
     similarity, how) pairs that can align, from the string-metric matrices (query words
@@ -197,6 +198,8 @@ def pair_rows(
     through (FUZZY_FLOOR) and no rule (same word, key, group, consonants, skeleton,
     patronymic, an initial, a word without vowels) can apply. A candidate word that
     shares none of these with any query word skips the rules for such pairs.
+
+    ``known`` maps listed words to their traits, computed when the index was built.
     """
     cdef const float[:, ::1] jws
     cdef const float[:, ::1] levs
@@ -240,7 +243,9 @@ def pair_rows(
     try:
         for j in range(len(toks)):
             b = toks[j]
-            tb = traits(b, keys[j])
+            tb = known.get(b) if known is not None else None
+            if tb is None:
+                tb = traits(b, keys[j])
             sb = skels[j]
             kb = tb[1]
             use_sk = have_sk and (q_abjad or b in abjad_toks)

@@ -19,6 +19,7 @@ from rapidfuzz.process import cdist
 
 from watchlist.match._align import HOWS, missing_words, pair_rows
 from watchlist.match._align import align as _align
+from watchlist.match.traits import Traits
 from watchlist.names import NameForm
 
 __all__ = [
@@ -81,14 +82,18 @@ def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) 
 
 
 def fill_for_forms(
-    forms: Sequence[NameForm], candidates: Sequence[Sequence[NameForm]], caches: Sequence[SimCache]
+    forms: Sequence[NameForm],
+    candidates: Sequence[Sequence[NameForm]],
+    caches: Sequence[SimCache],
+    known: dict[str, Traits] | None = None,
 ) -> None:
     """``fill_similarities`` for several forms of one query at once (``caches[i]`` is
     ``forms[i]``'s, for the names in ``candidates[i]``): each distinct word pair is
     compared once, however many forms hold the word.
 
     The string metrics run in rapidfuzz's C++ ``cdist`` over all pairs at once; the
-    rules that judge each pair (``_align.pair_rows``) are compiled.
+    rules that judge each pair (``_align.pair_rows``) are compiled. ``known`` holds the
+    traits of listed words, computed once with the index.
     """
     for abjad in {f.abjad for f in forms}:  # skeletons count only where a side is abjad
         group = [fi for fi, f in enumerate(forms) if f.abjad == abjad]
@@ -120,7 +125,7 @@ def fill_for_forms(
             lev_skels = cdist(qs, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
         pair_rows(
             qtoks, qk, qs, abjad, list(slots.values()), toks, keys, skels, abjad_toks,
-            *words, jw_skels, lev_skels, [caches[fi] for fi in group],
+            *words, jw_skels, lev_skels, [caches[fi] for fi in group], known,
         )
 
 

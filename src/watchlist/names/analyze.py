@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 
 from watchlist.names import arabic, chinese
 from watchlist.names.glossary import english_org_name
@@ -75,14 +77,21 @@ def _given_joined(tokens: list[str]) -> list[str] | None:
     return [*tokens[:-2], a + b]
 
 
+@lru_cache(maxsize=200_000)
+def _token_parts(token: str, is_org: bool) -> tuple[str, str, float]:
+    return phonetic_key(token), skeleton(token), token_weight(token, is_org)
+
+
 def _form(original: str, latin: str, tokens: list[str], script: str, is_org: bool) -> NameForm:
+    # one cached lookup per word, the columns made in C: this runs for every query
+    keys, skeletons, weights = zip(*map(_token_parts, tokens, repeat(is_org)), strict=True)
     return NameForm(
         original=original,
         latin=latin,
         tokens=tuple(tokens),
-        keys=tuple(phonetic_key(t) for t in tokens),
-        skeletons=tuple(skeleton(t) for t in tokens),
-        weights=tuple(token_weight(t, is_org) for t in tokens),
+        keys=keys,
+        skeletons=skeletons,
+        weights=weights,
         script=script,
         abjad=script in ABJADS,
     )

@@ -132,7 +132,10 @@ def screen(
     if filters.sources or filters.programs or filters.types:
         found = [(nid, fis) for nid, fis in found if filters.allows(*_filter_key(index, nid))]
     fill_for_forms(
-        forms, [[index.names[nid].form for nid, fis in found if fi in fis] for fi in range(len(forms))], caches
+        forms,
+        [[index.names[nid].form for nid, fis in found if fi in fis] for fi in range(len(forms))],
+        caches,
+        index.traits,
     )
     for nid, fis in found:
         entry = index.names[nid]
