@@ -33,6 +33,14 @@ def pair_rows(
 def align(
     q: NameForm, c: NameForm, cache: dict[str, list[tuple[int, float, int]]]
 ) -> tuple[float, list[tuple[int, int, float, str]]]: ...
+def best_per_entity(
+    forms: list[NameForm],
+    caches: list[dict[str, list[tuple[int, float, int]]]],
+    found: list[tuple[int, list[int]]],
+    names: list[Any],
+    weak_factor: float,
+    floor: float,
+) -> dict[int, tuple[float, int, int]]: ...
 def missing_words(
     candidates: list[Sequence[NameForm]], caches: list[dict[str, list[tuple[int, float, int]]]]
 ) -> tuple[list[str], list[str], list[str], set[str]]: ...

@@ -353,6 +353,36 @@ def align(q, c, dict cache):
     """(score, [(query word, candidate word, similarity, how)]): the best one-to-one
     alignment of words (greedy on similarity) and the weighted score. Every candidate
     word must be in ``cache`` (KeyError otherwise)."""
+    return _align(q, c, cache, True)
+
+
+def best_per_entity(list forms, list caches, list found, list names, double weak_factor, double floor):
+    """{entity: (score, name position, form position)}: for the candidate names ``found``
+    ([(position in ``names``, [forms to compare])]), each entity's best-scoring name and
+    query form, weak aliases scored ``weak_factor`` lower, scores under ``floor`` (and
+    nothing in common) left out; the first of equal scores kept. The alignments themselves are not kept: only
+    the few hits are explained (``align`` gives the same score)."""
+    cdef dict best = {}
+    cdef Py_ssize_t nid
+    cdef int fi
+    cdef double s, factor
+    cdef tuple prev
+    for nid, fis in found:
+        entry = names[nid]
+        factor = weak_factor if entry.strength == "weak" else 1.0
+        form = entry.form
+        ent = entry.entity
+        for fi in fis:
+            s = <double>_align(forms[fi], form, caches[fi], False) * factor
+            if s >= floor and s > 0.0:
+                prev = best.get(ent)
+                if prev is None or s > <double>prev[0]:
+                    best[ent] = (s, nid, fi)
+    return best
+
+
+cdef object _align(q, c, dict cache, bint with_pairs):
+    cdef double score
     cdef tuple ctoks = c.tokens
     cdef tuple qw_t = q.weights
     cdef tuple cw_t = c.weights
@@ -397,7 +427,8 @@ def align(q, c, dict cache):
                 cells[k].gap = fabs(st.qw[cells[k].i] - st.cw[j])
                 k += 1
         qsort(cells, total, sizeof(Pair), _by_similarity)
-        return _score(q, c, cells, total, &st)
+        score = _score(q, c, cells, total, &st)
+        return (score, _pairs_out(&st)) if with_pairs else score
     finally:
         free(cells)
         free(flags)
@@ -405,10 +436,10 @@ def align(q, c, dict cache):
         free(pairs)
 
 
-cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
+cdef double _score(q, c, Pair* cells, Py_ssize_t total, State* st) except? -1.0:
     cdef Py_ssize_t k
     cdef int i, j, n = st.n, m = st.m, conflicts, nlq, nlc, t
-    cdef double s, wq, wc, den, sq = 0.0, sc = 0.0, score
+    cdef double s, wq, wc, den, sq = 0.0, sc = 0.0
     for k in range(total):
         i = cells[k].i
         j = cells[k].j
@@ -431,8 +462,7 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         sc += st.cw[j]
     if st.npairs == n and n == m:  # every word paired: nothing left over to weigh
         den = sq + sc
-        score = (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
-        return score, _pairs_out(st)
+        return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     cdef tuple qtoks = q.tokens
     cdef tuple ctoks = c.tokens
     cdef bint long_left = False
@@ -498,8 +528,7 @@ cdef tuple _score(q, c, Pair* cells, Py_ssize_t total, State* st):
         den += extra_q * tail_q + extra_c * tail_c
         if patronymics:
             den += extra_c * patronymics - patronymics
-        score = (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
-        return score, _pairs_out(st)
+        return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     finally:
         free(lq)
         free(lc)

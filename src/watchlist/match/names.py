@@ -10,14 +10,15 @@ matched well, since lists and customers often give more or fewer middle names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
-from watchlist.match._align import HOWS, missing_words, pair_rows
+from watchlist.match._align import HOWS, best_per_entity, missing_words, pair_rows
 from watchlist.match._align import align as _align
 from watchlist.match.traits import Traits
 from watchlist.names import NameForm
@@ -29,6 +30,7 @@ __all__ = [
     "SimCache",
     "TokenPair",
     "align",
+    "best_per_entity",
     "compare_forms",
     "explain_alignment",
     "fill_for_forms",
@@ -69,6 +71,21 @@ class NameMatch:
             "unmatched_query_tokens": list(self.extra_query),
             "unmatched_candidate_tokens": list(self.extra_candidate),
         }
+
+
+def _matrices() -> tuple[Callable[..., Any], Any, Any]:
+    """rapidfuzz's compiled ``cdist`` and its dtype codes. Its Python wrapper looks the
+    dtype up on every call, which costs as much as the few dozen pairs a query compares;
+    where the compiled entry point is not there (another rapidfuzz), the public one."""
+    try:
+        from rapidfuzz.process_cpp_impl import FLOAT32, INT32
+        from rapidfuzz.process_cpp_impl import cdist as compiled
+    except ImportError:
+        return cdist, np.float32, np.int32
+    return compiled, FLOAT32, INT32
+
+
+_cdist, _FLOAT32, _INT32 = _matrices()
 
 
 # candidate token -> the (query token position, similarity, how) pairs that can align
@@ -113,16 +130,16 @@ def fill_for_forms(
         qk = tuple(qkeys[t][0] for t in qtoks)
         qs = tuple(qkeys[t][1] for t in qtoks)
         words = (
-            cdist(qtoks, toks, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
-            cdist(qtoks, toks, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
-            cdist(qk, keys, scorer=JaroWinkler.normalized_similarity, dtype=np.float32),
-            cdist(qk, keys, scorer=Levenshtein.normalized_similarity, dtype=np.float32),
-            cdist(qtoks, toks, scorer=OSA.distance, dtype=np.int32),
+            _cdist(qtoks, toks, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32),
+            _cdist(qtoks, toks, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32),
+            _cdist(qk, keys, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32),
+            _cdist(qk, keys, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32),
+            _cdist(qtoks, toks, scorer=OSA.distance, dtype=_INT32),
         )
         jw_skels = lev_skels = None
         if abjad or abjad_toks:
-            jw_skels = cdist(qs, skels, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
-            lev_skels = cdist(qs, skels, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+            jw_skels = _cdist(qs, skels, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32)
+            lev_skels = _cdist(qs, skels, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32)
         pair_rows(
             qtoks, qk, qs, abjad, list(slots.values()), toks, keys, skels, abjad_toks,
             *words, jw_skels, lev_skels, [caches[fi] for fi in group], known,

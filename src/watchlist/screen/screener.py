@@ -8,10 +8,10 @@ from typing import Any
 from watchlist.index import ScreeningIndex
 from watchlist.match.evidence import Feature, weigh_evidence
 from watchlist.match.names import (
-    Alignment,
     NameMatch,
     SimCache,
     align,
+    best_per_entity,
     explain_alignment,
     fill_for_forms,
 )
@@ -125,7 +125,6 @@ def screen(
     if not forms:
         return result
     filters = filters or Filters()
-    best: dict[int, tuple[float, int, int, Alignment]] = {}
     floor = threshold - MAX_POSITIVE_EVIDENCE
     caches: list[SimCache] = [{} for _ in forms]
     found = index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
@@ -137,23 +136,16 @@ def screen(
         caches,
         index.traits,
     )
-    for nid, fis in found:
-        entry = index.names[nid]
-        factor = WEAK_ALIAS_FACTOR if entry.strength == "weak" else 1.0
-        for fi in fis:
-            raw, pairs = align(forms[fi], entry.form, caches[fi])
-            s = raw * factor
-            if s >= floor and s > best.get(entry.entity, (0.0,))[0]:
-                best[entry.entity] = (s, nid, fi, pairs)
+    best = best_per_entity(forms, caches, found, index.names, WEAK_ALIAS_FACTOR, floor)
     hits = []
-    for ent, (name_score, nid, fi, pairs) in best.items():
+    for ent, (name_score, nid, fi) in best.items():
         profile = index.profiles[ent]
         ev = weigh_evidence(facts, profile)
         score = max(0.0, min(1.0, name_score + ev.delta))
         if score < threshold:
             continue
         entry = index.names[nid]
-        m = explain_alignment(forms[fi], entry.form, name_score, pairs)
+        m = explain_alignment(forms[fi], entry.form, name_score, align(forms[fi], entry.form, caches[fi])[1])
         hits.append(
             Hit(
                 entity_id=profile.id,
