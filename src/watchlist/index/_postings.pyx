@@ -13,6 +13,8 @@ import numpy as np
 from libc.math cimport fabsf
 from libc.stdlib cimport free, malloc, qsort
 
+from watchlist._buffers cimport Buffers, open_buffers, release, take
+
 
 cdef struct Cursor:
     const int* ids
@@ -65,22 +67,22 @@ cdef inline void _advance(Heap* h) noexcept nogil:
     _sift_down(h, 0)
 
 
-cdef int _open(Heap* h, list arrays, list views) except -1:
+cdef int _open(Heap* h, list arrays, Buffers* bufs) except -1:
     """Cursors on the non-empty id arrays, in list order."""
     cdef int k = 0, count = len(arrays)
-    cdef const int[::1] ids
+    cdef Py_ssize_t n
+    cdef const int* ids
     h.cur = <Cursor*>malloc((count + 1) * sizeof(Cursor))
     h.items = <int*>malloc((count + 1) * sizeof(int))
     h.size = 0
     if h.cur == NULL or h.items == NULL:
         raise MemoryError()
     for k in range(count):
-        ids = arrays[k]
-        views.append(ids)
-        h.cur[k].n = ids.shape[0]
+        ids = <const int*>take(bufs, arrays[k], b"i", 1, False, &n)
+        h.cur[k].n = n
         h.cur[k].pos = 0
-        h.cur[k].ids = &ids[0] if ids.shape[0] else NULL
-        if ids.shape[0]:
+        h.cur[k].ids = ids if n else NULL
+        if n:
             h.items[h.size] = k
             h.size += 1
     _heapify(h)
@@ -96,27 +98,29 @@ def merge_best(list arrays, list credits):
     """(sorted distinct ids, float32 best credit of each) of sorted id arrays that each
     carry one credit."""
     cdef Heap h
-    cdef list views = []
-    cdef Py_ssize_t total = 0, count = 0
+    cdef Buffers bufs
+    cdef Py_ssize_t total = 0, count = 0, n
     cdef int top, ident, last = -1
     cdef float c
     cdef int k, nk = len(arrays)
-    cdef int[::1] oi
-    cdef float[::1] oc
+    cdef int* oi
+    cdef float* oc
     cdef float* cred = <float*>malloc((nk + 1) * sizeof(float))
     if cred == NULL:
         raise MemoryError()
     h.cur = NULL
     h.items = NULL
+    bufs.views = NULL
     try:
+        open_buffers(&bufs, nk + 2)
         for k in range(nk):
             cred[k] = credits[k]
             total += len(arrays[k])
-        _open(&h, arrays, views)
+        _open(&h, arrays, &bufs)
         out_ids = np.empty(total, dtype=np.int32)
         out_credit = np.empty(total, dtype=np.float32)
-        oi = out_ids
-        oc = out_credit
+        oi = <int*>take(&bufs, out_ids, b"i", 1, True, &n)
+        oc = <float*>take(&bufs, out_credit, b"f", 1, True, &n)
         while h.size:
             top = h.items[0]
             ident = h.cur[top].ids[h.cur[top].pos]
@@ -130,10 +134,11 @@ def merge_best(list arrays, list credits):
                 count += 1
                 last = ident
             _advance(&h)
-        return out_ids[:count], out_credit[:count]
     finally:
+        release(&bufs)
         free(cred)
         _close(&h)
+    return out_ids[:count], out_credit[:count]
 
 
 def accumulate(list arrays, list credits, list weights, list common_ids, list common_credits, list common_weights):
@@ -141,16 +146,15 @@ def accumulate(list arrays, list credits, list weights, list common_ids, list co
     of credit x weight; then the common words' credit x weight added to ids already
     found (a common word alone finds nothing)."""
     cdef Heap h
-    cdef list views = []
-    cdef Py_ssize_t total = 0, count = 0, p, q, n_common
+    cdef Buffers bufs
+    cdef Py_ssize_t total = 0, count = 0, p, q, n_common = len(common_ids), n, nc
     cdef int top, ident, last = -1, k, nk = len(arrays)
     cdef double acc = 0.0
     cdef float w
-    cdef const float[::1] cr
-    cdef const int[::1] cids
-    cdef list cred_views = []
-    cdef int[::1] oi
-    cdef float[::1] os
+    cdef const float* cr
+    cdef const int* cids
+    cdef int* oi
+    cdef float* os
     cdef const float** cred = <const float**>malloc((nk + 1) * sizeof(float*))
     cdef float* wts = <float*>malloc((nk + 1) * sizeof(float))
     if cred == NULL or wts == NULL:
@@ -158,18 +162,18 @@ def accumulate(list arrays, list credits, list weights, list common_ids, list co
         raise MemoryError()
     h.cur = NULL
     h.items = NULL
+    bufs.views = NULL
     try:
+        open_buffers(&bufs, 2 * nk + 2 * n_common + 2)
         for k in range(nk):
-            cr = credits[k]
-            cred_views.append(cr)
-            cred[k] = &cr[0] if cr.shape[0] else NULL
+            cred[k] = <const float*>take(&bufs, credits[k], b"f", 1, False, &n)
             wts[k] = weights[k]
             total += len(arrays[k])
-        _open(&h, arrays, views)
+        _open(&h, arrays, &bufs)
         out_ids = np.empty(total, dtype=np.int32)
         out_scores = np.empty(total, dtype=np.float32)
-        oi = out_ids
-        os = out_scores
+        oi = <int*>take(&bufs, out_ids, b"i", 1, True, &n)
+        os = <float*>take(&bufs, out_scores, b"f", 1, True, &n)
         while h.size:
             top = h.items[0]
             ident = h.cur[top].ids[h.cur[top].pos]
@@ -185,22 +189,22 @@ def accumulate(list arrays, list credits, list weights, list common_ids, list co
             _advance(&h)
         if count:
             os[count - 1] = <float>acc
-        n_common = len(common_ids)
         for k in range(n_common):
-            cids = common_ids[k]
-            cr = common_credits[k]
+            cids = <const int*>take(&bufs, common_ids[k], b"i", 1, False, &nc)
+            cr = <const float*>take(&bufs, common_credits[k], b"f", 1, False, &n)
             w = common_weights[k]
             q = 0
             for p in range(count):  # both sorted: one walk
-                while q < cids.shape[0] and cids[q] < oi[p]:
+                while q < nc and cids[q] < oi[p]:
                     q += 1
-                if q < cids.shape[0] and cids[q] == oi[p]:
+                if q < nc and cids[q] == oi[p]:
                     os[p] = os[p] + cr[q] * w
-        return out_ids[:count], out_scores[:count]
     finally:
+        release(&bufs)
         free(cred)
         free(wts)
         _close(&h)
+    return out_ids[:count], out_scores[:count]
 
 
 cdef struct Scored:
@@ -277,7 +281,7 @@ cdef float _find(Scored* items, int n, int ident, bint* found) noexcept nogil:
     return items[lo].score if found[0] else 0.0
 
 
-def select(list ids_per_form, list scores_per_form, const float[::1] ntokens, list form_lens, int max_names, float tie_break):
+def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int max_names, float tie_break):
     """The names to compare: [(name, [forms worth comparing with it])], best first.
 
     Per form, a name's retrieval score less ``tie_break`` per word of difference in
@@ -287,8 +291,11 @@ def select(list ids_per_form, list scores_per_form, const float[::1] ntokens, li
     compared with each form that scores it at least 0.8 of its best.
     """
     cdef int nforms = len(ids_per_form), fi, t, n, total = 0, count, m
-    cdef const int[::1] ids
-    cdef const float[::1] scores
+    cdef Py_ssize_t size, n_names
+    cdef Buffers bufs
+    cdef const int* ids
+    cdef const float* scores
+    cdef const float* ntok
     cdef float length
     cdef bint found
     cdef double best, cut, v
@@ -301,18 +308,25 @@ def select(list ids_per_form, list scores_per_form, const float[::1] ntokens, li
         raise MemoryError()
     for fi in range(nforms):
         forms[fi] = NULL
+    bufs.views = NULL
     try:
+        open_buffers(&bufs, 2 * nforms + 1)
+        ntok = <const float*>take(&bufs, ntokens, b"f", 1, False, &n_names)
         for fi in range(nforms):
-            ids = ids_per_form[fi]
-            scores = scores_per_form[fi]
+            ids = <const int*>take(&bufs, ids_per_form[fi], b"i", 1, False, &size)
+            scores = <const float*>take(&bufs, scores_per_form[fi], b"f", 1, False, &size)
+            if size != len(ids_per_form[fi]):
+                raise ValueError("a form's ids and scores differ in length")
             length = form_lens[fi]
-            n = ids.shape[0]
+            n = size
             forms[fi] = <Scored*>malloc((n + 1) * sizeof(Scored))
             if forms[fi] == NULL:
                 raise MemoryError()
             for t in range(n):
+                if not 0 <= ids[t] < n_names:
+                    raise IndexError("name position out of range")
                 forms[fi][t].id = ids[t]
-                forms[fi][t].score = scores[t] - tie_break * fabsf(ntokens[ids[t]] - length)
+                forms[fi][t].score = scores[t] - tie_break * fabsf(ntok[ids[t]] - length)
             kept[fi] = _top(forms[fi], n, per_form)
             qsort(forms[fi], kept[fi], sizeof(Scored), _by_id)
             total += kept[fi]
@@ -352,6 +366,7 @@ def select(list ids_per_form, list scores_per_form, const float[::1] ntokens, li
             out.append((merged[t].id, fis))
         return out
     finally:
+        release(&bufs)
         for fi in range(nforms):
             free(forms[fi])
         free(forms)

@@ -15,6 +15,7 @@ from libc.stdlib cimport free, malloc, qsort
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from watchlist._buffers cimport Buffers, open_buffers, release, take
 from watchlist.match.traits import traits
 from watchlist.names.keys import skeleton
 
@@ -173,8 +174,7 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
 def pair_rows(
     tuple qtoks, tuple qkeys, tuple qskels, bint q_abjad, list slots,
     list toks, list keys, list skels, set abjad_toks,
-    const float[:, ::1] jw, const float[:, ::1] lev, const float[:, ::1] jw_keys,
-    const float[:, ::1] lev_keys, const int[:, ::1] osa, jw_skels, lev_skels, list caches,
+    jw_m, lev_m, jw_keys_m, lev_keys_m, osa_m, jw_skels, lev_skels, list caches,
     dict known=None,
 ):
     """Fill the caches for the candidate words ``toks``: each word's list of (query word,
@@ -201,13 +201,51 @@ def pair_rows(
 
     ``known`` maps listed words to their traits, computed when the index was built.
     """
-    cdef const float[:, ::1] jws
-    cdef const float[:, ::1] levs
+    cdef Py_ssize_t n = len(qtoks), m = len(toks)
+    cdef Buffers bufs
+    cdef const float* jw
+    cdef const float* lev
+    cdef const float* jw_keys
+    cdef const float* lev_keys
+    cdef const int* osa
+    cdef const float* jws = NULL
+    cdef const float* levs = NULL
     cdef bint have_sk = jw_skels is not None
-    if have_sk:
-        jws = jw_skels
-        levs = lev_skels
-    cdef Py_ssize_t n = len(qtoks), i, j, fi, nforms = len(caches)
+    bufs.views = NULL
+    open_buffers(&bufs, 7)
+    try:
+        jw = <const float*>_matrix(&bufs, jw_m, b"f", n, m)
+        lev = <const float*>_matrix(&bufs, lev_m, b"f", n, m)
+        jw_keys = <const float*>_matrix(&bufs, jw_keys_m, b"f", n, m)
+        lev_keys = <const float*>_matrix(&bufs, lev_keys_m, b"f", n, m)
+        osa = <const int*>_matrix(&bufs, osa_m, b"i", n, m)
+        if have_sk:
+            jws = <const float*>_matrix(&bufs, jw_skels, b"f", n, m)
+            levs = <const float*>_matrix(&bufs, lev_skels, b"f", n, m)
+        _pair_rows(
+            qtoks, qkeys, qskels, q_abjad, slots, toks, keys, skels, abjad_toks,
+            jw, lev, jw_keys, lev_keys, osa, jws, levs, caches, known,
+        )
+    finally:
+        release(&bufs)
+
+
+cdef const void* _matrix(Buffers* bufs, object obj, char kind, Py_ssize_t rows, Py_ssize_t cols) except? NULL:
+    cdef Py_ssize_t shape[2]
+    cdef const void* data = take(bufs, obj, kind, 2, False, shape)
+    if shape[0] != rows or shape[1] != cols:
+        raise ValueError("a similarity matrix is not query words x candidate words")
+    return data
+
+
+cdef int _pair_rows(
+    tuple qtoks, tuple qkeys, tuple qskels, bint q_abjad, list slots,
+    list toks, list keys, list skels, set abjad_toks,
+    const float* jw, const float* lev, const float* jw_keys, const float* lev_keys,
+    const int* osa, const float* jws, const float* levs, list caches, dict known,
+) except -1:
+    cdef bint have_sk = jws != NULL
+    cdef Py_ssize_t n = len(qtoks), i, j, fi, nforms = len(caches), m = len(toks), cell
     cdef list q_traits = [traits(a, ka) for a, ka in zip(qtoks, qkeys)]
     cdef set q_words = set(qtoks)
     cdef set q_keys = {t[1] for t in q_traits}
@@ -270,8 +308,9 @@ def pair_rows(
             lb = len(b)
             first = b[0]
             for i in range(n):
-                f = _string_similarity(jw[i, j], lev[i, j], jw_keys[i, j], lev_keys[i, j], osa[i, j], qlen[i], lb, qfirst[i] == first)
-                skv = _SK * (jws[i, j] + levs[i, j]) if use_sk else 0.0
+                cell = i * m + j
+                f = _string_similarity(jw[cell], lev[cell], jw_keys[cell], lev_keys[cell], osa[cell], qlen[i], lb, qfirst[i] == first)
+                skv = _SK * (jws[cell] + levs[cell]) if use_sk else 0.0
                 if not special and f < _FUZZY_FLOOR and (not use_sk or skv < _FUZZY_FLOOR):
                     continue
                 s = _combine(q_traits[i], qskels[i], tb, sb, f, use_sk, skv, &how)
@@ -283,6 +322,7 @@ def pair_rows(
     finally:
         free(qlen)
         free(qfirst)
+    return 0
 
 
 cdef float _HALF = 0.5
