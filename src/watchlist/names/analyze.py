@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -97,9 +98,26 @@ def _form(original: str, latin: str, tokens: list[str], script: str, is_org: boo
     )
 
 
-def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> list[NameForm]:
+_ORG_TYPES = ("organization", "vessel", "aircraft")
+
+
+def analyze_query(name: str, type_: str | None) -> list[NameForm]:
+    """The forms a query of this name and entity type is compared by: as a person's or a
+    company's name, or, the type unknown, as both (the company forms that differ)."""
+    if type_ in _ORG_TYPES:
+        return analyze_name(name, is_org=True, is_person=False)
+    forms = analyze_name(name, is_org=False, is_person=True)
+    if type_ == "person":
+        return forms
+    return forms + analyze_name(name, is_org=True, is_person=False, exclude={f.tokens for f in forms})
+
+
+def analyze_name(
+    name: str, *, is_org: bool = False, is_person: bool = True, exclude: Collection[tuple[str, ...]] = ()
+) -> list[NameForm]:
     """All comparable forms of one name (several for non-Latin scripts and for names with
-    joinable particles). Empty when the name has no letters or digits."""
+    joinable particles), but those whose tokens are in ``exclude``. Empty when the name
+    has no letters or digits."""
     script = detect_script(name)
     latins = [ascii_fold(name)] if script == "Latn" else to_latin(name, script)
     if "(" in name:
@@ -135,5 +153,6 @@ def analyze_name(name: str, *, is_org: bool = False, is_person: bool = True) -> 
         for variant in (tokens, _joined_variant(tokens), given):
             if variant and tuple(variant) not in seen:
                 seen.add(tuple(variant))
-                forms.append(_form(name, latin, variant, script, is_org))
+                if tuple(variant) not in exclude:
+                    forms.append(_form(name, latin, variant, script, is_org))
     return forms

@@ -59,7 +59,7 @@ from watchlist.match.evidence import (
 )
 from watchlist.match.names import SimCache, align, fill_similarities
 from watchlist.model import Entity, EntityType
-from watchlist.names import NameForm, analyze_name
+from watchlist.names import NameForm, analyze_query
 from watchlist.screen.batch import InputRow, read_parquet, to_query
 from watchlist.screen.query import Query
 from watchlist.screen.screener import WEAK_ALIAS_FACTOR, Hit, screen
@@ -138,14 +138,7 @@ def customer_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list
 def customer_forms(name: str, type_: str | None) -> list[NameForm]:
     """The unweighted name forms ``screen`` analyses for a query of this name and type
     (``query_forms`` in the screener, before ``index.weigh``)."""
-    if type_ in ("organization", "vessel", "aircraft"):
-        return analyze_name(name, is_org=True, is_person=False)
-    if type_ == "person":
-        return analyze_name(name, is_org=False, is_person=True)
-    forms = analyze_name(name, is_org=False, is_person=True)
-    seen = {f.tokens for f in forms}
-    forms += [f for f in analyze_name(name, is_org=True, is_person=False) if f.tokens not in seen]
-    return forms
+    return analyze_query(name, type_)
 
 
 class CustomerIndex:

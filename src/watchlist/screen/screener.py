@@ -15,7 +15,7 @@ from watchlist.match.names import (
     explain_alignment,
     fill_for_forms,
 )
-from watchlist.names import NameForm, analyze_name
+from watchlist.names import NameForm, analyze_query
 from watchlist.screen.query import Filters, Query
 
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" / UN "low quality" aliases alert less readily
@@ -94,15 +94,7 @@ class ScreenResult:
 
 
 def query_forms(index: ScreeningIndex, query: Query, type_: str | None) -> list[NameForm]:
-    if type_ in ("organization", "vessel", "aircraft"):
-        forms = analyze_name(query.name, is_org=True, is_person=False)
-    elif type_ == "person":
-        forms = analyze_name(query.name, is_org=False, is_person=True)
-    else:  # unknown: try it as a person's name and as a company's
-        forms = analyze_name(query.name, is_org=False, is_person=True)
-        seen = {f.tokens for f in forms}
-        forms += [f for f in analyze_name(query.name, is_org=True, is_person=False) if f.tokens not in seen]
-    return [index.weigh(f) for f in forms]
+    return [index.weigh(f) for f in analyze_query(query.name, type_)]
 
 
 def _filter_key(index: ScreeningIndex, nid: int) -> tuple[str, frozenset[str], str]:
