@@ -166,12 +166,12 @@ class ScreeningIndex:
             tokens=form.tokens,
             keys=form.keys,
             skeletons=form.skeletons,
-            weights=tuple(map(operator.mul, form.weights, map(self._rarity, form.keys))),
+            weights=tuple(map(operator.mul, form.weights, map(self.rarity, form.keys))),
             script=form.script,
             abjad=form.abjad,
         )
 
-    def _rarity(self, key: str) -> float:
+    def rarity(self, key: str) -> float:
         """The factor a word's weight takes for how rare its key is among listed names."""
         df = self._df.get(key, 0)
         rarity = math.log1p(self._n / (df + 1)) / self._log_n

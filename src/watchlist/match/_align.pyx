@@ -52,9 +52,19 @@ cdef double _joined_similarity(str tok, str joined, bint abjad):
     """How alike a word is to two words written together: their string similarity, or,
     where a side is from an abjad script, 0.92 for the same consonant skeleton (Persian
     writes compound names as one word: محمدجواد for MOHAMMAD JAVAD, خسروپناه for
-    KHOSROW PANAH; their romanisations lack the vowels)."""
-    cdef double sim = 1.0 if joined == tok else _lev(tok, joined)
+    KHOSROW PANAH; their romanisations lack the vowels). Below 0.85 the value is 0: no
+    caller takes a pair so unlike."""
+    cdef Py_ssize_t la = len(tok), lb = len(joined)
+    cdef double sim
     cdef str sk
+    if joined == tok:
+        return 1.0
+    # Levenshtein similarity is at most 1 - (length difference / longer length); the
+    # callers want 0.85 or more, so a word much longer or shorter is not compared.
+    if 1.0 - <double>(la - lb if la > lb else lb - la) / <double>(la if la > lb else lb) < 0.85:
+        sim = 0.0
+    else:
+        sim = _lev(tok, joined)
     if abjad and sim < 0.92:
         sk = skeleton(tok)
         if len(sk) >= 4 and sk == skeleton(joined):
@@ -394,6 +404,18 @@ def align(q, c, dict cache):
     alignment of words (greedy on similarity) and the weighted score. Every candidate
     word must be in ``cache`` (KeyError otherwise)."""
     return _align(q, c, cache, True)
+
+
+def candidate_forms(list found, list names, int nforms):
+    """Per query form, the forms of the candidate names to compare with it (``found`` as
+    ``best_per_entity`` takes it)."""
+    cdef list out = [[] for _ in range(nforms)]
+    cdef int fi
+    for nid, fis in found:
+        form = (<object>names[nid]).form
+        for fi in fis:
+            (<list>out[fi]).append(form)
+    return out
 
 
 def best_per_entity(list forms, list caches, list found, list names, double weak_factor, double floor):

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
-from watchlist.match._align import HOWS, best_per_entity, missing_words, pair_rows
+from watchlist.match._align import HOWS, best_per_entity, candidate_forms, missing_words, pair_rows
 from watchlist.match._align import align as _align
 from watchlist.match.traits import Traits
 from watchlist.names import NameForm
@@ -31,6 +31,7 @@ __all__ = [
     "TokenPair",
     "align",
     "best_per_entity",
+    "candidate_forms",
     "compare_forms",
     "explain_alignment",
     "fill_for_forms",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -83,9 +84,16 @@ def _token_parts(token: str, is_org: bool) -> tuple[str, str, float]:
     return phonetic_key(token), skeleton(token), token_weight(token, is_org)
 
 
-def _form(original: str, latin: str, tokens: list[str], script: str, is_org: bool) -> NameForm:
+Rarity = Callable[[str], float]  # a key -> the factor its word's weight takes
+
+
+def _form(
+    original: str, latin: str, tokens: list[str], script: str, is_org: bool, rarity: Rarity | None
+) -> NameForm:
     # one cached lookup per word, the columns made in C: this runs for every query
     keys, skeletons, weights = zip(*map(_token_parts, tokens, repeat(is_org)), strict=True)
+    if rarity is not None:
+        weights = tuple(map(operator.mul, weights, map(rarity, keys)))
     return NameForm(
         original=original,
         latin=latin,
@@ -101,23 +109,30 @@ def _form(original: str, latin: str, tokens: list[str], script: str, is_org: boo
 _ORG_TYPES = ("organization", "vessel", "aircraft")
 
 
-def analyze_query(name: str, type_: str | None) -> list[NameForm]:
+def analyze_query(name: str, type_: str | None, rarity: Rarity | None = None) -> list[NameForm]:
     """The forms a query of this name and entity type is compared by: as a person's or a
-    company's name, or, the type unknown, as both (the company forms that differ)."""
+    company's name, or, the type unknown, as both (the company forms that differ).
+    ``rarity`` (the index's) scales the weights as ``ScreeningIndex.weigh`` does."""
     if type_ in _ORG_TYPES:
-        return analyze_name(name, is_org=True, is_person=False)
-    forms = analyze_name(name, is_org=False, is_person=True)
+        return analyze_name(name, is_org=True, is_person=False, rarity=rarity)
+    forms = analyze_name(name, is_org=False, is_person=True, rarity=rarity)
     if type_ == "person":
         return forms
-    return forms + analyze_name(name, is_org=True, is_person=False, exclude={f.tokens for f in forms})
+    exclude = {f.tokens for f in forms}
+    return forms + analyze_name(name, is_org=True, is_person=False, exclude=exclude, rarity=rarity)
 
 
 def analyze_name(
-    name: str, *, is_org: bool = False, is_person: bool = True, exclude: Collection[tuple[str, ...]] = ()
+    name: str,
+    *,
+    is_org: bool = False,
+    is_person: bool = True,
+    exclude: Collection[tuple[str, ...]] = (),
+    rarity: Rarity | None = None,
 ) -> list[NameForm]:
     """All comparable forms of one name (several for non-Latin scripts and for names with
-    joinable particles), but those whose tokens are in ``exclude``. Empty when the name
-    has no letters or digits."""
+    joinable particles), but those whose tokens are in ``exclude``; weights scaled by
+    ``rarity`` where given. Empty when the name has no letters or digits."""
     script = detect_script(name)
     latins = [ascii_fold(name)] if script == "Latn" else to_latin(name, script)
     if "(" in name:
@@ -154,5 +169,5 @@ def analyze_name(
             if variant and tuple(variant) not in seen:
                 seen.add(tuple(variant))
                 if tuple(variant) not in exclude:
-                    forms.append(_form(name, latin, variant, script, is_org))
+                    forms.append(_form(name, latin, variant, script, is_org, rarity))
     return forms

@@ -12,6 +12,7 @@ from watchlist.match.names import (
     SimCache,
     align,
     best_per_entity,
+    candidate_forms,
     explain_alignment,
     fill_for_forms,
 )
@@ -94,7 +95,7 @@ class ScreenResult:
 
 
 def query_forms(index: ScreeningIndex, query: Query, type_: str | None) -> list[NameForm]:
-    return [index.weigh(f) for f in analyze_query(query.name, type_)]
+    return analyze_query(query.name, type_, index.rarity)
 
 
 def _filter_key(index: ScreeningIndex, nid: int) -> tuple[str, frozenset[str], str]:
@@ -122,12 +123,7 @@ def screen(
     found = index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
     if filters.sources or filters.programs or filters.types:
         found = [(nid, fis) for nid, fis in found if filters.allows(*_filter_key(index, nid))]
-    fill_for_forms(
-        forms,
-        [[index.names[nid].form for nid, fis in found if fi in fis] for fi in range(len(forms))],
-        caches,
-        index.traits,
-    )
+    fill_for_forms(forms, candidate_forms(found, index.names, len(forms)), caches, index.traits)
     best = best_per_entity(forms, caches, found, index.names, WEAK_ALIAS_FACTOR, floor)
     hits = []
     for ent, (name_score, nid, fi) in best.items():
