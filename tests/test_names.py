@@ -149,6 +149,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("محمدجواد ظریف", "ZARIF, Mohammad Javad"),  # a compound given name as one word
         ("عبدالحسین خسروپناه", "Abdul Hossein Khosrow PANAH"),
         ("علی خامنه‌ای", "KHAMENEI, Ali"),  # a silent heh before the zero-width non-joiner
+        ("Kil Chong-hun", "KIL, Jong Hun"),  # Korean CH (McCune-Reischauer) as J
     ],
 )
 def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:

@@ -162,6 +162,9 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
     ):
         how[0] = PHONETIC  # Arabic TH as S, AW as O, GH as Q: OTHMAN/OSMAN, NAGHDI/NAQDI
         return 0.88
+    if best < 0.88 and ta[9] is not None and ta[9] == tb[9] and a[0] != b[0]:
+        how[0] = PHONETIC  # Korean CH as J: CHONG/JONG
+        return 0.88
     cdef str ca
     cdef bint va, vb
     if best < 0.88:
@@ -272,6 +275,7 @@ cdef int _pair_rows(
     cdef bint q_any_g = any(t[7] is not None for t in q_traits)
     cdef set q_alt = {t[8] if t[8] is not None else t[1] for t in q_traits}
     cdef bint q_any_alt = any(t[8] is not None for t in q_traits)
+    cdef set q_korean = {t[9] for t in q_traits if t[9] is not None}
     cdef Py_ssize_t lb
     cdef Py_ssize_t* qlen = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))
     cdef Py_UCS4* qfirst = <Py_UCS4*>malloc((n + 1) * sizeof(Py_UCS4))
@@ -312,6 +316,7 @@ cdef int _pair_rows(
                 or (q_any_g and kb in q_as_g)
                 or (tb[8] is not None and tb[8] in q_alt)
                 or (q_any_alt and kb in q_alt)
+                or (tb[9] is not None and tb[9] in q_korean)
                 or (3 <= len(b) <= 4 and b[0] in q_short)
             )
             found = [[] for _ in range(nforms)]

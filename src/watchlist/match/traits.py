@@ -11,9 +11,18 @@ from watchlist.names.tokens import patronymic_stem
 
 # (token, key, group, patronymic stem key, stem group, lacks vowels, consonants of the
 #  word (Q as K), (key, stem key) with lone H read as G or None, key of the Arabic TH/AW/GH variant or
-#  None)
+#  None, the Korean syllable with CH as J or None)
 Traits = tuple[
-    str, str, str | None, str | None, str | None, bool, str, tuple[str, str | None] | None, str | None
+    str,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    bool,
+    str,
+    tuple[str, str | None] | None,
+    str | None,
+    str | None,
 ]
 
 # Ukrainian and Belarusian write H where Russian writes G (HRYHORIY/GRIGORIY, OLEH/OLEG),
@@ -28,7 +37,8 @@ _VOWELS = frozenset("aeiouy")
 def traits(token: str, key: str) -> Traits:
     """What the pair rules need of one token, computed once: the token, its phonetic key,
     its given-name group, its patronymic stem's key and group, whether it lacks vowels,
-    its consonants, its key with lone H as G, and its Arabic TH/AW/GH variant's key."""
+    its consonants, its key with lone H as G, its Arabic TH/AW/GH variant's key, and the
+    syllable with a Korean CH read as J."""
     stem = patronymic_stem(token)
     stem_key = phonetic_key(stem) if stem else None
     return (
@@ -41,7 +51,21 @@ def traits(token: str, key: str) -> Traits:
         _consonants(token),
         _as_g(token),
         _arabic_variant(token, key),
+        _korean_j(token),
     )
+
+
+def _korean_j(token: str) -> str | None:
+    """The syllable with its initial CH as J: Korean writes one consonant, which
+    McCune-Reischauer romanises CH (CH'ONG, CHANG) and the Revised Romanisation and the
+    lists often J (JONG, JANG). Short words only: Korean names are written a syllable to
+    a word."""
+    if 3 <= len(token) <= 5 and token.isalpha():
+        if token.startswith("ch"):
+            return "j" + token[2:]
+        if token[0] == "j":
+            return token
+    return None
 
 
 def _consonants(token: str) -> str:
