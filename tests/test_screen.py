@@ -26,6 +26,9 @@ def index(data_dir: Path) -> ScreeningIndex:
         # the Chinese LI: the rarer words must still find SALEH, Ahmad Ali Abdullah
         ("أحمد علي عبد الله صالح", "ofac-sdn:17928"),
         ("محمدجواد ظریف", "ofac-sdn:26950"),
+        # a typo that changes the phonetic key by two letters (CH for CG): the word as
+        # written is one letter from the listed one
+        ("RAMCGARAN, Leebert", "ofac-sdn:8241"),
     ],
 )
 def test_found_at_the_default_threshold(index: ScreeningIndex, query: str, expected: str) -> None:

@@ -31,10 +31,11 @@ from watchlist.names.keys import phonetic_key
 
 BIG_POSTINGS = 800  # a key on more names than this only re-ranks names found by rarer keys
 MIN_DELETE_KEY = 4
+MIN_RAW_TYPO = 5  # shorter words one letter apart are as often other names (LI/LO)
 COMMON_KEY = 50  # keys shorter than this get no typo neighbourhood (too many collisions)
 FUZZY_KEY_FACTOR = 0.8  # retrieval credit for a neighbouring key
 MEMO_SIZE = 100_000  # query words whose merged postings are kept
-_LAST = 2**62  # sorts a word's postings after every other's
+LAST_SEED = 2**62  # sorts a word's postings after every other's
 TIE_BREAK = 0.001  # per word of difference in length, far below any token's weight
 
 
@@ -138,7 +139,14 @@ class ScreeningIndex:
             for t, k in zip(n.form.tokens, n.form.keys, strict=True):
                 if t not in self.traits:
                     self.traits[t] = traits(t, k)
-        self._memo: dict[tuple[str, str | None], tuple[Any, Any, int] | None] = {}
+        # listed words as written, and each with one letter left out -> their keys
+        raw_typos: dict[str, list[str]] = defaultdict(list)
+        for t, tr in self.traits.items():
+            if len(t) >= MIN_RAW_TYPO and t.isalpha():
+                for d in dict.fromkeys((t, *_deletes(t))):
+                    raw_typos[d].append(tr[1])
+        self._raw_typos = {d: list(dict.fromkeys(ks)) for d, ks in raw_typos.items()}
+        self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}
 
     # ------------------------------------------------------------ building
 
@@ -179,7 +187,7 @@ class ScreeningIndex:
 
     # ------------------------------------------------------------ retrieval
 
-    def _key_variants(self, key: str) -> list[tuple[str, float]]:
+    def _key_variants(self, key: str, token: str) -> list[tuple[str, float]]:
         exact = self._postings.get(key)
         out = {key: 1.0} if exact is not None else {}
         group = name_group(key)
@@ -197,18 +205,26 @@ class ScreeningIndex:
                     out.setdefault(d, FUZZY_KEY_FACTOR)
                 for k in self._neighbours.get(d, ()):  # one letter differs
                     out.setdefault(k, FUZZY_KEY_FACTOR)
+        if exact is None and len(token) >= MIN_RAW_TYPO:
+            # A word no listed name has: a typo can change its key by more than one
+            # letter (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; AMREN/AMEEN). One
+            # letter left out, added or changed in the word as written finds it.
+            for d in (token, *_deletes(token)):
+                for k in self._raw_typos.get(d, ()):
+                    out.setdefault(k, FUZZY_KEY_FACTOR)
         return list(out.items())
 
-    def _token_postings(self, key: str, skeleton: str | None) -> tuple[Any, Any, int] | None:
+    def _token_postings(self, key: str, skeleton: str | None, token: str) -> tuple[Any, Any, int] | None:
         """(sorted names, their best credit, total postings) for one query key: every key
         variant's postings (and the skeleton's, for abjad queries) merged once, each name
         with the credit of its best variant. Memoised: the index never changes, and the
         same words come back query after query."""
-        memo_key = (key, skeleton)
+        # an unknown key's variants depend on the word as written (_key_variants)
+        memo_key = (key, skeleton, None if key in self._postings else token)
         hit = self._memo.get(memo_key, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        arrays = [(self._np[k], credit) for k, credit in self._key_variants(key)]
+        arrays = [(self._np[k], credit) for k, credit in self._key_variants(key, token)]
         if skeleton is not None and skeleton in self._np_skeletons:
             arrays.append((self._np_skeletons[skeleton], 0.9))
         out: tuple[Any, Any, int] | None = None
@@ -236,12 +252,12 @@ class ScreeningIndex:
         names already found, unless nothing rarer found any.
         """
         per_token = []
-        for key, skel, w in zip(form.keys, form.skeletons, form.weights, strict=True):
-            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None)
+        for tok, key, skel, w in zip(form.tokens, form.keys, form.skeletons, form.weights, strict=True):
+            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None, tok)
             if merged is not None:
                 # An abjad word of one consonant (علي, 'LY) is found by its key alone,
                 # which names another word (LI): it may add to names, never find them.
-                size = merged[2] if not form.abjad or len(skel) >= 2 else _LAST
+                size = merged[2] if not form.abjad or len(skel) >= 2 else LAST_SEED
                 per_token.append((size, merged[0], merged[1], w))
         per_token.sort(key=lambda t: t[0])
         found: tuple[list[Any], list[Any], list[float]] = ([], [], [])

@@ -50,7 +50,7 @@ from sqlalchemy import Engine, func, select, update
 
 from watchlist.diff import field_changes
 from watchlist.errors import InputError, NotFoundError, WatchlistError
-from watchlist.index import BIG_POSTINGS, ScreeningIndex, index_entries
+from watchlist.index import BIG_POSTINGS, LAST_SEED, ScreeningIndex, index_entries
 from watchlist.match.evidence import (
     COUNTRY_MATCH,
     DOB_EXACT,
@@ -171,7 +171,7 @@ class CustomerIndex:
         self.form_ids: list[list[int]] = [[] for _ in self.customers]
         by_key: dict[str, list[int]] = defaultdict(list)
         by_skeleton: dict[str, list[int]] = defaultdict(list)
-        variants: dict[str, tuple[tuple[str, ...], int]] = {}
+        variants: dict[tuple[str, str | None], tuple[tuple[str, ...], int]] = {}
         postings = index._postings
         skeletons = index._skeletons
         for pos, c in enumerate(self.customers):
@@ -181,15 +181,18 @@ class CustomerIndex:
                 self.forms.append((pos, form))
                 self.form_ids[pos].append(fid)
                 per_token = []
-                for key, skel in zip(form.keys, form.skeletons, strict=True):
-                    v = variants.get(key)
+                for tok, key, skel in zip(form.tokens, form.keys, form.skeletons, strict=True):
+                    vkey = (key, None if key in postings else tok)  # as _token_postings memoises
+                    v = variants.get(vkey)
                     if v is None:
-                        ks = tuple(k for k, _ in index._key_variants(key))
-                        v = variants[key] = (ks, sum(len(postings[k]) for k in ks))
+                        ks = tuple(k for k, _ in index._key_variants(key, tok))
+                        v = variants[vkey] = (ks, sum(len(postings[k]) for k in ks))
                     keys, size = v
                     sk = skel if form.abjad and len(skel) >= 2 and skel in skeletons else None
                     if sk is not None:
                         size += len(skeletons[sk])
+                    if form.abjad and len(skel) < 2:
+                        size = LAST_SEED  # as ScreeningIndex._accumulate orders it
                     if keys or sk is not None:
                         per_token.append((size, keys, sk))
                 per_token.sort(key=lambda t: t[0])
