@@ -64,6 +64,20 @@ def _deletes(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one letter left out, swapped with its neighbour, changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    out.update(a + c + b for a, b in splits for c in _LETTERS)
+    out.discard(word)
+    return out
+
+
 def index_entries(entities: Iterable[Entity]) -> tuple[list[Profile], list[IndexedName]]:
     """The profiles and the (unweighted) name forms an index of these entities is built
     from: every distinct listed name, analysed as a person's or an organisation's."""
@@ -139,13 +153,6 @@ class ScreeningIndex:
             for t, k in zip(n.form.tokens, n.form.keys, strict=True):
                 if t not in self.traits:
                     self.traits[t] = traits(t, k)
-        # listed words as written, and each with one letter left out -> their keys
-        raw_typos: dict[str, list[str]] = defaultdict(list)
-        for t, tr in self.traits.items():
-            if len(t) >= MIN_RAW_TYPO and t.isalpha():
-                for d in dict.fromkeys((t, *_deletes(t))):
-                    raw_typos[d].append(tr[1])
-        self._raw_typos = {d: list(dict.fromkeys(ks)) for d, ks in raw_typos.items()}
         self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}
 
     # ------------------------------------------------------------ building
@@ -207,11 +214,14 @@ class ScreeningIndex:
                     out.setdefault(k, FUZZY_KEY_FACTOR)
         if exact is None and len(token) >= MIN_RAW_TYPO:
             # A word no listed name has: a typo can change its key by more than one
-            # letter (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; AMREN/AMEEN). One
-            # letter left out, added or changed in the word as written finds it.
-            for d in (token, *_deletes(token)):
-                for k in self._raw_typos.get(d, ()):
-                    out.setdefault(k, FUZZY_KEY_FACTOR)
+            # letter (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; AMREN/AMEEN). The
+            # listed words one letter left out, added, changed or swapped from the word
+            # as written find it. Tried at query time, for unknown words only: an index
+            # of every listed word's deletes would cost some 60 MB.
+            for w in _one_edit(token):
+                tr = self.traits.get(w)
+                if tr is not None:
+                    out.setdefault(tr[1], FUZZY_KEY_FACTOR)
         return list(out.items())
 
     def _token_postings(self, key: str, skeleton: str | None, token: str) -> tuple[Any, Any, int] | None:
