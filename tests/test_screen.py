@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from watchlist.index import ScreeningIndex
 from watchlist.screen import Query, screen
@@ -34,3 +36,28 @@ def index(data_dir: Path) -> ScreeningIndex:
 def test_found_at_the_default_threshold(index: ScreeningIndex, query: str, expected: str) -> None:
     hits = screen(index, Query(query, type="person"), threshold=DEFAULT_THRESHOLD, limit=10).hits
     assert expected in [h.entity_id for h in hits]
+
+
+@given(st.text(alphabet="abcdefghij", min_size=1, max_size=9), st.data())
+def test_one_edit_is_every_word_one_typing_error_away(word: str, data: st.DataObject) -> None:
+    from rapidfuzz.distance import OSA
+
+    from watchlist.index import _one_edit
+
+    edits = _one_edit(word)
+    assert all(OSA.distance(word, w) == 1 for w in edits)
+    i = data.draw(st.integers(0, len(word)))
+    c = data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+    for typo in (word[:i] + c + word[i:], word[:i] + word[i + 1 :], word[:i] + c + word[i + 1 :]):
+        assert typo == word or typo in edits
+
+
+def test_unknown_type_is_read_as_a_person_and_as_a_company() -> None:
+    from watchlist.names import analyze_query
+
+    person = [f.tokens for f in analyze_query("Bank Melli Iran ZAO", "person")]
+    either = [f.tokens for f in analyze_query("Bank Melli Iran ZAO", None)]
+    company = [f.tokens for f in analyze_query("Bank Melli Iran ZAO", "organization")]
+    assert either[: len(person)] == person
+    assert set(either) == set(person) | set(company)  # each form once
+    assert len(either) == len(set(either))
