@@ -408,7 +408,24 @@ def align(q, c, dict cache):
     """(score, [(query word, candidate word, similarity, how)]): the best one-to-one
     alignment of words (greedy on similarity) and the weighted score. Every candidate
     word must be in ``cache`` (KeyError otherwise)."""
-    return _align(q, c, cache, True)
+    return _align(_side(q), c.tokens, c.weights, c.abjad, cache, True)
+
+
+cdef class _Form:
+    """What the alignment reads of a query form, read once for all its candidates."""
+    cdef tuple tokens
+    cdef tuple weights
+    cdef tuple keys
+    cdef bint abjad
+
+
+cdef _Form _side(f):
+    cdef _Form s = _Form.__new__(_Form)
+    s.tokens = f.tokens
+    s.weights = f.weights
+    s.keys = f.keys
+    s.abjad = f.abjad
+    return s
 
 
 def candidate_forms(list found, list names, int nforms):
@@ -433,14 +450,19 @@ def best_per_entity(list forms, list caches, list found, list names, double weak
     cdef Py_ssize_t nid
     cdef int fi
     cdef double s, factor
-    cdef tuple prev
+    cdef tuple prev, ctoks, cw
+    cdef bint cabjad
+    cdef list sides = [_side(f) for f in forms]
     for nid, fis in found:
         entry = names[nid]
         factor = weak_factor if entry.strength == "weak" else 1.0
         form = entry.form
+        ctoks = form.tokens
+        cw = form.weights
+        cabjad = form.abjad
         ent = entry.entity
         for fi in fis:
-            s = <double>_align(forms[fi], form, caches[fi], False) * factor
+            s = <double>_align(<_Form>sides[fi], ctoks, cw, cabjad, caches[fi], False) * factor
             if s >= floor and s > 0.0:
                 prev = best.get(ent)
                 if prev is None or s > <double>prev[0]:
@@ -448,11 +470,9 @@ def best_per_entity(list forms, list caches, list found, list names, double weak
     return best
 
 
-cdef object _align(q, c, dict cache, bint with_pairs):
+cdef object _align(_Form q, tuple ctoks, tuple cw_t, bint c_abjad, dict cache, bint with_pairs):
     cdef double score
-    cdef tuple ctoks = c.tokens
     cdef tuple qw_t = q.weights
-    cdef tuple cw_t = c.weights
     cdef int n = len(q.tokens), m = len(ctoks)
     cdef list rows = [cache[tok] for tok in ctoks]
     cdef Py_ssize_t total = 0, k
@@ -494,7 +514,7 @@ cdef object _align(q, c, dict cache, bint with_pairs):
                 cells[k].gap = fabs(st.qw[cells[k].i] - st.cw[j])
                 k += 1
         qsort(cells, total, sizeof(Pair), _by_similarity)
-        score = _score(q, c, cells, total, &st)
+        score = _score(q, ctoks, c_abjad, cells, total, &st)
         return (score, _pairs_out(&st)) if with_pairs else score
     finally:
         free(cells)
@@ -503,7 +523,7 @@ cdef object _align(q, c, dict cache, bint with_pairs):
         free(pairs)
 
 
-cdef double _score(q, c, Pair* cells, Py_ssize_t total, State* st) except? -1.0:
+cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t total, State* st) except? -1.0:
     cdef Py_ssize_t k
     cdef int i, j, n = st.n, m = st.m, conflicts, nlq, nlc, t
     cdef double s, wq, wc, den, sq = 0.0, sc = 0.0
@@ -531,7 +551,6 @@ cdef double _score(q, c, Pair* cells, Py_ssize_t total, State* st) except? -1.0:
         den = sq + sc
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     cdef tuple qtoks = q.tokens
-    cdef tuple ctoks = c.tokens
     cdef bint long_left = False
     nlq = nlc = 0
     for i in range(n):
@@ -542,7 +561,7 @@ cdef double _score(q, c, Pair* cells, Py_ssize_t total, State* st) except? -1.0:
         if not st.used_c[j]:
             nlc += 1
             long_left = long_left or len(<str>ctoks[j]) >= 6
-    cdef bint abjad = q.abjad or c.abjad
+    cdef bint abjad = q.abjad or c_abjad
     if ((nlq and nlc >= 2) or (nlc and nlq >= 2)) and long_left:
         _join_split(qtoks, ctoks, st, abjad)
     if _left(st.used_q, n) or _left(st.used_c, m):
