@@ -212,12 +212,13 @@ class ScreeningIndex:
                     out.setdefault(d, FUZZY_KEY_FACTOR)
                 for k in self._neighbours.get(d, ()):  # one letter differs
                     out.setdefault(k, FUZZY_KEY_FACTOR)
-        if exact is None and len(token) >= MIN_RAW_TYPO:
-            # A word no listed name has: a typo can change its key by more than one
-            # letter (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; AMREN/AMEEN). The
-            # listed words one letter left out, added, changed or swapped from the word
-            # as written find it. Tried at query time, for unknown words only: an index
-            # of every listed word's deletes would cost some 60 MB.
+        if not out and len(token) >= MIN_RAW_TYPO:
+            # A word whose key finds nothing, not even one letter away: a typo can
+            # change a key by two letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN).
+            # The listed words one letter left out, added, changed or swapped from the
+            # word as written find it. Tried at query time, for such words only (some
+            # 500 spellings to look up): an index of every listed word's deletes would
+            # cost some 60 MB.
             for w in _one_edit(token):
                 tr = self.traits.get(w)
                 if tr is not None:
@@ -230,7 +231,7 @@ class ScreeningIndex:
         with the credit of its best variant. Memoised: the index never changes, and the
         same words come back query after query."""
         # an unknown key's variants depend on the word as written (_key_variants)
-        memo_key = (key, skeleton, None if key in self._postings else token)
+        memo_key = (key, skeleton, None if key in self._postings else token)  # (over-distinguishes)
         hit = self._memo.get(memo_key, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
@@ -262,8 +263,9 @@ class ScreeningIndex:
         names already found, unless nothing rarer found any.
         """
         per_token = []
+        typed = form.script == "Latn"  # a typing error is made in the script one types
         for tok, key, skel, w in zip(form.tokens, form.keys, form.skeletons, form.weights, strict=True):
-            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None, tok)
+            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None, tok if typed else "")
             if merged is not None:
                 # An abjad word of one consonant (علي, 'LY) is found by its key alone,
                 # which names another word (LI): it may add to names, never find them.

@@ -181,11 +181,13 @@ class CustomerIndex:
                 self.forms.append((pos, form))
                 self.form_ids[pos].append(fid)
                 per_token = []
+                typed = form.script == "Latn"  # as ScreeningIndex._accumulate
                 for tok, key, skel in zip(form.tokens, form.keys, form.skeletons, strict=True):
-                    vkey = (key, None if key in postings else tok)  # as _token_postings memoises
+                    word = tok if typed else ""
+                    vkey = (key, None if key in postings else word)  # as _token_postings memoises
                     v = variants.get(vkey)
                     if v is None:
-                        ks = tuple(k for k, _ in index._key_variants(key, tok))
+                        ks = tuple(k for k, _ in index._key_variants(key, word))
                         v = variants[vkey] = (ks, sum(len(postings[k]) for k in ks))
                     keys, size = v
                     sk = skel if form.abjad and len(skel) >= 2 and skel in skeletons else None
