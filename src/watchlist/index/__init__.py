@@ -230,8 +230,9 @@ class ScreeningIndex:
         variant's postings (and the skeleton's, for abjad queries) merged once, each name
         with the credit of its best variant. Memoised: the index never changes, and the
         same words come back query after query."""
-        # an unknown key's variants depend on the word as written (_key_variants)
-        memo_key = (key, skeleton, None if key in self._postings else token)  # (over-distinguishes)
+        # An unknown key's variants may depend on the word as written (_key_variants);
+        # keyed by the word for every unknown key, which only costs some repetition.
+        memo_key = (key, skeleton, None if key in self._postings else token)
         hit = self._memo.get(memo_key, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
