@@ -48,20 +48,23 @@ cdef object _osa = OSA.distance
 cdef object _lev = Levenshtein.normalized_similarity
 
 
+cdef inline bint _too_unlike(Py_ssize_t la, Py_ssize_t lb) noexcept:
+    """Whether words of these lengths are below 0.85 Levenshtein similarity whatever
+    their letters: it is at most 1 - (length difference / longer length)."""
+    return 1.0 - <double>(la - lb if la > lb else lb - la) / <double>(la if la > lb else lb) < 0.85
+
+
 cdef double _joined_similarity(str tok, str joined, bint abjad):
     """How alike a word is to two words written together: their string similarity, or,
     where a side is from an abjad script, 0.92 for the same consonant skeleton (Persian
     writes compound names as one word: محمدجواد for MOHAMMAD JAVAD, خسروپناه for
     KHOSROW PANAH; their romanisations lack the vowels). Below 0.85 the value is 0: no
     caller takes a pair so unlike."""
-    cdef Py_ssize_t la = len(tok), lb = len(joined)
     cdef double sim
     cdef str sk
     if joined == tok:
         return 1.0
-    # Levenshtein similarity is at most 1 - (length difference / longer length); the
-    # callers want 0.85 or more, so a word much longer or shorter is not compared.
-    if 1.0 - <double>(la - lb if la > lb else lb - la) / <double>(la if la > lb else lb) < 0.85:
+    if _too_unlike(len(tok), len(joined)):
         sim = 0.0
     else:
         sim = _lev(tok, joined)
@@ -688,6 +691,8 @@ cdef _join_split(tuple qtoks, tuple ctoks, State* st, bint abjad):
             for y in range(nb - 1):
                 if used_b[y] or used_b[y + 1]:
                     continue
+                if not abjad and _too_unlike(len(tok), len(<str>b_toks[y]) + len(<str>b_toks[y + 1])):
+                    continue  # (either order: the same length)
                 joined = b_toks[y] + b_toks[y + 1]
                 sim = _joined_similarity(tok, joined, abjad)
                 if sim < 0.85 and nb == 2:  # a two-word name written together backwards
@@ -736,6 +741,8 @@ cdef _rejoin(tuple qtoks, tuple ctoks, State* st, bint abjad):
                 if not 0 <= y2 < n_others or used_other[y2]:
                     continue
                 lo, hi = (y, y2) if y < y2 else (y2, y)
+                if not abjad and _too_unlike(len(long_tok), len(<str>others[lo]) + len(<str>others[hi])):
+                    continue
                 joined = others[lo] + others[hi]
                 sim = _joined_similarity(long_tok, joined, abjad)
                 sim *= 0.97
