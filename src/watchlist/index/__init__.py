@@ -147,6 +147,11 @@ class ScreeningIndex:
                 for d in dict.fromkeys(_deletes(k)):
                     neighbours[d].append(k)
         self._neighbours = dict(neighbours)
+        # each name as the compiled scoring loop reads it, without attribute lookups
+        self.rows = [
+            (n.entity, n.strength == "weak", n.form.tokens, n.form.weights, n.form.abjad, n.form)
+            for n in self.names
+        ]
         # what the pair rules need of every listed word, so that no query computes it
         self.traits: dict[str, Traits] = {}
         for n in self.names:

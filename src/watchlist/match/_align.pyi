@@ -33,12 +33,12 @@ def pair_rows(
 def align(
     q: NameForm, c: NameForm, cache: dict[str, list[tuple[int, float, int]]]
 ) -> tuple[float, list[tuple[int, int, float, str]]]: ...
-def candidate_forms(found: list[tuple[int, list[int]]], names: list[Any], nforms: int) -> list[list[NameForm]]: ...
+def candidate_forms(found: list[tuple[int, list[int]]], rows: list[Any], nforms: int) -> list[list[NameForm]]: ...
 def best_per_entity(
     forms: list[NameForm],
     caches: list[dict[str, list[tuple[int, float, int]]]],
     found: list[tuple[int, list[int]]],
-    names: list[Any],
+    rows: list[Any],
     weak_factor: float,
     floor: float,
 ) -> dict[int, tuple[float, int, int]]: ...

@@ -431,39 +431,40 @@ cdef _Form _side(f):
     return s
 
 
-def candidate_forms(list found, list names, int nforms):
-    """Per query form, the forms of the candidate names to compare with it (``found`` as
-    ``best_per_entity`` takes it)."""
+def candidate_forms(list found, list rows, int nforms):
+    """Per query form, the forms of the candidate names to compare with it (``found`` and
+    ``rows`` as ``best_per_entity`` takes them)."""
     cdef list out = [[] for _ in range(nforms)]
     cdef int fi
     for nid, fis in found:
-        form = (<object>names[nid]).form
+        form = (<tuple>rows[nid])[5]
         for fi in fis:
             (<list>out[fi]).append(form)
     return out
 
 
-def best_per_entity(list forms, list caches, list found, list names, double weak_factor, double floor):
+def best_per_entity(list forms, list caches, list found, list rows, double weak_factor, double floor):
     """{entity: (score, name position, form position)}: for the candidate names ``found``
-    ([(position in ``names``, [forms to compare])]), each entity's best-scoring name and
-    query form, weak aliases scored ``weak_factor`` lower, scores under ``floor`` (and
-    nothing in common) left out; the first of equal scores kept. The alignments themselves are not kept: only
-    the few hits are explained (``align`` gives the same score)."""
+    ([(name position, [forms to compare])]), each entity's best-scoring name and query
+    form, weak aliases scored ``weak_factor`` lower, scores under ``floor`` (and nothing
+    in common) left out; the first of equal scores kept. ``rows[name position]`` is
+    (entity, weak alias, tokens, weights, abjad, form): the name as scoring reads it.
+    The alignments themselves are not kept: only the few hits are explained (``align``
+    gives the same score)."""
     cdef dict best = {}
     cdef Py_ssize_t nid
     cdef int fi
     cdef double s, factor
-    cdef tuple prev, ctoks, cw
+    cdef tuple prev, ctoks, cw, row
     cdef bint cabjad
     cdef list sides = [_side(f) for f in forms]
     for nid, fis in found:
-        entry = names[nid]
-        factor = weak_factor if entry.strength == "weak" else 1.0
-        form = entry.form
-        ctoks = form.tokens
-        cw = form.weights
-        cabjad = form.abjad
-        ent = entry.entity
+        row = rows[nid]
+        factor = weak_factor if row[1] else 1.0
+        ctoks = row[2]
+        cw = row[3]
+        cabjad = row[4]
+        ent = row[0]
         for fi in fis:
             s = <double>_align(<_Form>sides[fi], ctoks, cw, cabjad, caches[fi], False) * factor
             if s >= floor and s > 0.0:

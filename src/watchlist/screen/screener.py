@@ -123,8 +123,8 @@ def screen(
     found = index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
     if filters.sources or filters.programs or filters.types:
         found = [(nid, fis) for nid, fis in found if filters.allows(*_filter_key(index, nid))]
-    fill_for_forms(forms, candidate_forms(found, index.names, len(forms)), caches, index.traits)
-    best = best_per_entity(forms, caches, found, index.names, WEAK_ALIAS_FACTOR, floor)
+    fill_for_forms(forms, candidate_forms(found, index.rows, len(forms)), caches, index.traits)
+    best = best_per_entity(forms, caches, found, index.rows, WEAK_ALIAS_FACTOR, floor)
     hits = []
     for ent, (name_score, nid, fi) in best.items():
         profile = index.profiles[ent]
