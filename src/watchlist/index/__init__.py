@@ -101,6 +101,25 @@ def index_entries(entities: Iterable[Entity]) -> tuple[list[Profile], list[Index
     return profiles, names
 
 
+def seed_words(form: NameForm) -> list[tuple[str, str, str | None, bool]]:
+    """How retrieval looks each word of a query form up: (its key, the word as written
+    for typo retrieval or "" for none, the skeleton to retrieve by or None, whether it
+    may only add to names other words found). One definition for the index and for the
+    monitor's reach, which must follow it."""
+    typed = form.script == "Latn"  # a typing error is made in the script one types
+    return [
+        (
+            key,
+            tok if typed else "",
+            skel if form.abjad and len(skel) >= 2 else None,
+            # An abjad word of one consonant (علي, 'LY) is found by its key alone, which
+            # names another word (LI): it may add to names, never find them.
+            form.abjad and len(skel) < 2,
+        )
+        for tok, key, skel in zip(form.tokens, form.keys, form.skeletons, strict=True)
+    ]
+
+
 class ScreeningIndex:
     def __init__(
         self,
@@ -269,14 +288,10 @@ class ScreeningIndex:
         names already found, unless nothing rarer found any.
         """
         per_token = []
-        typed = form.script == "Latn"  # a typing error is made in the script one types
-        for tok, key, skel, w in zip(form.tokens, form.keys, form.skeletons, form.weights, strict=True):
-            merged = self._token_postings(key, skel if form.abjad and len(skel) >= 2 else None, tok if typed else "")
+        for (key, word, skel, last), w in zip(seed_words(form), form.weights, strict=True):
+            merged = self._token_postings(key, skel, word)
             if merged is not None:
-                # An abjad word of one consonant (علي, 'LY) is found by its key alone,
-                # which names another word (LI): it may add to names, never find them.
-                size = merged[2] if not form.abjad or len(skel) >= 2 else LAST_SEED
-                per_token.append((size, merged[0], merged[1], w))
+                per_token.append((LAST_SEED if last else merged[2], merged[0], merged[1], w))
         per_token.sort(key=lambda t: t[0])
         found: tuple[list[Any], list[Any], list[float]] = ([], [], [])
         common: tuple[list[Any], list[Any], list[float]] = ([], [], [])

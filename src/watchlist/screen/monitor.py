@@ -50,7 +50,7 @@ from sqlalchemy import Engine, func, select, update
 
 from watchlist.diff import field_changes
 from watchlist.errors import InputError, NotFoundError, WatchlistError
-from watchlist.index import BIG_POSTINGS, LAST_SEED, ScreeningIndex, index_entries
+from watchlist.index import BIG_POSTINGS, LAST_SEED, ScreeningIndex, index_entries, seed_words
 from watchlist.match.evidence import (
     COUNTRY_MATCH,
     DOB_EXACT,
@@ -181,20 +181,18 @@ class CustomerIndex:
                 self.forms.append((pos, form))
                 self.form_ids[pos].append(fid)
                 per_token = []
-                typed = form.script == "Latn"  # as ScreeningIndex._accumulate
-                for tok, key, skel in zip(form.tokens, form.keys, form.skeletons, strict=True):
-                    word = tok if typed else ""
+                for key, word, skel, last in seed_words(form):
                     vkey = (key, None if key in postings else word)  # as _token_postings memoises
                     v = variants.get(vkey)
                     if v is None:
                         ks = tuple(k for k, _ in index._key_variants(key, word))
                         v = variants[vkey] = (ks, sum(len(postings[k]) for k in ks))
                     keys, size = v
-                    sk = skel if form.abjad and len(skel) >= 2 and skel in skeletons else None
+                    sk = skel if skel is not None and skel in skeletons else None
                     if sk is not None:
                         size += len(skeletons[sk])
-                    if form.abjad and len(skel) < 2:
-                        size = LAST_SEED  # as ScreeningIndex._accumulate orders it
+                    if last:
+                        size = LAST_SEED
                     if keys or sk is not None:
                         per_token.append((size, keys, sk))
                 per_token.sort(key=lambda t: t[0])
