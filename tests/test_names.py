@@ -21,6 +21,10 @@ from watchlist.settings import DEFAULT_THRESHOLD
         ["yevgeniy", "evgenij", "evgeniy", "evgeny"],
         ["usama", "osama", "usamah"],
         ["khasanov", "hasanov"],
+        ["nikolayev", "nikolaev", "nikolaiev"],  # Russian Е after a vowel: YE or E
+        ["grigoryev", "grigorev"],  # after the soft sign
+        ["dmitriyev", "dmitriev"],
+        ["hubaryeva", "hubarieva", "hubareva"],  # Ukrainian Є: YE, IE
     ],
 )
 def test_transliteration_variants_share_a_key(group: list[str]) -> None:
@@ -68,6 +72,14 @@ def test_cyrillic_gets_bgn_and_icao_forms() -> None:
 def test_particles_join() -> None:
     forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
     assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}
+    # SAAD AL DIN: the article joins the word it precedes, and ALDIN the word before
+    assert ("saadaldin", "sayed") in {f.tokens for f in analyze_name("SAAD AL DIN SAYED")}
+
+
+def test_arabic_article_apart_and_joined() -> None:
+    forms = {f.tokens for f in analyze_name("بشار حافظ الأسد")}
+    assert {("bshar", "hafz", "al", "asd"), ("bshar", "hafz", "alasd")} <= forms
+    assert ("bd", "allh") in {f.tokens for f in analyze_name("عبد الله")}  # ALLAH stays whole
 
 
 def test_org_legal_forms_removed() -> None:
@@ -150,6 +162,10 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("عبدالحسین خسروپناه", "Abdul Hossein Khosrow PANAH"),
         ("علی خامنه‌ای", "KHAMENEI, Ali"),  # a silent heh before the zero-width non-joiner
         ("Kil Chong-hun", "KIL, Jong Hun"),  # Korean CH (McCune-Reischauer) as J
+        ("Kateryna Yuriyivna HUBARIEVA", "GUBAREVA, Ekaterina"),  # Ukrainian Є as IE, H for G
+        # the Arabic article written joined (الحبيب) where the list leaves it out (HABIB)
+        ("طارق بن الحبيب بن التومي المعروفي", "TAREK BEN HABIB BEN AL-TOUMI AL-MAAROUFI"),
+        ("Osman Mohamed Hamid HAMID", "OSMAN MOHAMED HAMID MOHAMED"),  # a word given twice
     ],
 )
 def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
@@ -169,6 +185,7 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("LIU Wei", "LIN, Wei"),  # another letter in a short word: another name
         ("Tom Smith", "TIM SMITH"),
         ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
+        ("Mohamed Mohamed", "Mohamed Ali"),  # a word given twice pairs only once
     ],
 )
 def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) -> None:

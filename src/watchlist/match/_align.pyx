@@ -579,7 +579,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         raise MemoryError()
     cdef int strong_q = 0, strong_c = 0
     cdef double sum_lq = 0.0, sum_lc = 0.0, head_q = 0.0, head_c = 0.0, tail_q = 0.0, tail_c = 0.0
-    cdef double patronymics = 0.0
+    cdef double patronymics = 0.0, repeats_q, repeats_c
     cdef tuple qkeys = q.keys
     try:
         # A patronymic the query gives and the list does not is an omission, as it is
@@ -590,6 +590,12 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
             if not st.used_q[i] and len(<str>qtoks[i]) >= 7 and (<tuple>traits(qtoks[i], qkeys[i]))[3] is not None:
                 st.used_q[i] = 2
                 patronymics += st.qw[i]
+        # A word the name gives twice, once paired (Kanyama Tshisiku KANYAMA, a surname
+        # written again after the whole name; OSMAN MOHAMED HAMID MOHAMED, a grandfather
+        # named as the father) is an omission on the other side, never a different name
+        # contradicting one left over there.
+        repeats_q = _repeats(qtoks, st.used_q, st.qw, n)
+        repeats_c = _repeats(ctoks, st.used_c, st.cw, m)
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
         # Words left over on both sides are different names (JOSE vs ALVARO under the
@@ -618,10 +624,27 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         den += extra_q * tail_q + extra_c * tail_c
         if patronymics:
             den += extra_c * patronymics - patronymics
+        den += (extra_q - 1.0) * repeats_q + (extra_c - 1.0) * repeats_c
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     finally:
         free(lq)
         free(lc)
+
+
+cdef double _repeats(tuple toks, char* used, double* w, int size):
+    """Mark the leftover words that repeat a paired word of the same name (used = 2);
+    their total weight."""
+    cdef int t, u
+    cdef double total = 0.0
+    for t in range(size):
+        if used[t] or len(<str>toks[t]) < 2:
+            continue
+        for u in range(size):
+            if used[u] == 1 and toks[u] == toks[t]:
+                used[t] = 2
+                total += w[t]
+                break
+    return total
 
 
 cdef inline bint _left(char* used, int size):

@@ -55,7 +55,11 @@ def _joined_variant(tokens: list[str]) -> list[str] | None:
             pending += t
             continue
         if pending:
-            out.append(pending + t)
+            word = pending + t
+            if word in JOIN_SUFFIXES and out:
+                out[-1] += word  # SAAD AL DIN -> SAADALDIN, as SAAD ALDIN is
+            else:
+                out.append(word)
             pending = ""
             changed = True
         else:

@@ -46,6 +46,10 @@ _GU = re.compile(r"gu(?=[ei])")
 # Russian ё is written YO after a consonant by some (FYODOROV, PYOTR, SEMYONOV) and E by
 # others (FEDOROV, PETR, SEMENOV).
 _YO = re.compile(r"(?<=[bcdfgklmnprstvz])yo")
+# Russian Е after a vowel or a soft sign is YE to some and E to others (NIKOLAYEV,
+# NIKOLAEV; GRIGORYEV, GRIGOREV; DMITRIYEV, DMITRIEV), and Ukrainian Є IE or YE
+# (HUBARIEVA, HUBARYEVA for ГУБАРЄВА, Russian GUBAREVA). Before V (-EV, -EVA, -EVICH).
+_YE_V = re.compile(r"(?<=[a-z])(?:iy|ii|i|y)e(?=v)")
 # Arabic writes the article's l before a "sun" consonant but says it as that consonant:
 # AL-SABBAR is ES-SABBAR, SAAD AL-DIN is SADUDDIN, ABD AL-RAHMAN is ABDURRAHMAN.
 _SUN_L = re.compile(r"(?<=[aeiu])l(?=[tdrzsn])")
@@ -70,6 +74,8 @@ def phonetic_key(token: str) -> str:
         s = _GU.sub("g", s)  # French and Spanish GU before E, I: EVGUENI, MIGUEL
     if "yo" in s:
         s = _YO.sub("e", s)
+    if "ev" in s:
+        s = _YE_V.sub("e", s)
     s = _TRAILING_H.sub("", s)
     s = _LEADING_Y.sub("", s)
     for a, b in _SUBS:

@@ -118,9 +118,18 @@ def _latin_leftovers(form: str) -> str:
 _SILENT_HEH = re.compile("[\u0647\u06c1\u06d5]\u200c")
 
 
+# Arabic writes its article joined to the word (الحبيب, AL-HABIB), and lists often leave
+# it out (BEN HABIB): apart, as Latin spellings write it, it pairs like theirs (a light
+# AL, the word, and AL and the word joined as another form). Not in الله (ALLAH), whose
+# rest is two letters.
+_ARTICLE = re.compile(r"(?<!\w)\u0627\u0644(?=\w{3})")
+
+
 def _prepare_abjad(text: str) -> str:
     if "\u200c" in text:
         text = _SILENT_HEH.sub("\u0650", text)
+    if "\u0627\u0644" in text:
+        text = _ARTICLE.sub("\u0627\u0644 ", text)
     return text.translate(_ABJAD_LETTERS)
 
 
