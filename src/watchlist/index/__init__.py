@@ -21,7 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from watchlist.index._postings import accumulate, merge_best, select
+from watchlist.index._postings import (
+    accumulate,
+    merge_best,
+    near_keys,
+    select,
+    typo_matches,
+    typo_table,
+)
 from watchlist.match.evidence import Profile
 from watchlist.match.traits import Traits, traits
 from watchlist.model import Entity, EntityType, NameKind
@@ -62,20 +69,6 @@ def _joined_keys(tokens: Sequence[str]) -> list[str]:
 
 def _deletes(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _one_edit(word: str) -> set[str]:
-    """Every word one letter left out, swapped with its neighbour, changed or added."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
-    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
-    out.update(a + c + b for a, b in splits for c in _LETTERS)
-    out.discard(word)
-    return out
 
 
 def index_entries(entities: Iterable[Entity]) -> tuple[list[Profile], list[IndexedName]]:
@@ -177,6 +170,9 @@ class ScreeningIndex:
             for t, k in zip(n.form.tokens, n.form.keys, strict=True):
                 if t not in self.traits:
                     self.traits[t] = traits(t, k)
+        # the listed words by their one-letter deletes, for typo retrieval (_key_variants)
+        self._typo_words = sorted(t for t in self.traits if len(t) >= MIN_RAW_TYPO - 1 and t.isalpha())
+        self._typo_hashes, self._typo_owners = typo_table(self._typo_words)
         self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}
 
     # ------------------------------------------------------------ building
@@ -229,24 +225,14 @@ class ScreeningIndex:
         # A key already common among listed names is a real spelling, not a typo: its
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):
-            for k in self._neighbours.get(key, ()):  # the list key has one letter more
-                out.setdefault(k, FUZZY_KEY_FACTOR)
-            for d in _deletes(key):
-                if d in self._postings:  # the list key has one letter less
-                    out.setdefault(d, FUZZY_KEY_FACTOR)
-                for k in self._neighbours.get(d, ()):  # one letter differs
-                    out.setdefault(k, FUZZY_KEY_FACTOR)
+            near_keys(key, self._postings, self._neighbours, out, FUZZY_KEY_FACTOR)
         if not out and len(token) >= MIN_RAW_TYPO:
             # A word whose key finds nothing, not even one letter away: a typo can
             # change a key by two letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN).
-            # The listed words one letter left out, added, changed or swapped from the
-            # word as written find it. Tried at query time, for such words only (some
-            # 500 spellings to look up): an index of every listed word's deletes would
-            # cost some 60 MB.
-            for w in _one_edit(token):
-                tr = self.traits.get(w)
-                if tr is not None:
-                    out.setdefault(tr[1], FUZZY_KEY_FACTOR)
+            # The listed words (of letters) one letter left out, added, changed or
+            # swapped from the word as written find it.
+            for w in typo_matches(token, self._typo_hashes, self._typo_owners, self._typo_words):
+                out.setdefault(self.traits[self._typo_words[w]][1], FUZZY_KEY_FACTOR)
         return list(out.items())
 
     def _token_postings(self, key: str, skeleton: str | None, token: str) -> tuple[Any, Any, int] | None:

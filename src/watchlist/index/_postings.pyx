@@ -372,3 +372,105 @@ def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int
         free(forms)
         free(kept)
         free(merged)
+
+
+# ---------------------------------------------------------------- typo neighbourhood
+#
+# The listed words one typing error (a letter left out, added, changed, or two swapped)
+# from a word, found by the words' deletes (SymSpell): two words one error apart share
+# the word itself or one of its one-letter deletes. Each listed word is filed under a
+# 32-bit hash of itself and of each of its deletes, in one sorted array (a few MB where a
+# dict of the delete strings took 60); a hash collision only adds a word the exact check
+# (OSA distance 1) then drops.
+
+from rapidfuzz.distance import OSA as _OSA
+
+cdef object _osa_distance = _OSA.distance
+
+
+cdef inline unsigned int _fnv(str s, Py_ssize_t skip):
+    """FNV-1a of the code points of ``s`` but the one at ``skip`` (-1: none)."""
+    cdef unsigned int h = 2166136261u
+    cdef Py_ssize_t i, n = len(s)
+    for i in range(n):
+        if i != skip:
+            h = (h ^ <unsigned int>s[i]) * 16777619u
+    return h
+
+
+def typo_table(list words):
+    """(hashes, owners): int32 arrays sorted by hash, every word of ``words`` filed under
+    the hash of itself and of each of its one-letter deletes."""
+    cdef Py_ssize_t total = 0, k = 0, i, w
+    cdef str word
+    for word in words:
+        total += len(word) + 1
+    hashes = np.empty(total, dtype=np.uint32)
+    owners = np.empty(total, dtype=np.int32)
+    cdef unsigned int[::1] h = hashes
+    cdef int[::1] o = owners
+    for w in range(len(words)):
+        word = words[w]
+        h[k] = _fnv(word, -1)
+        o[k] = w
+        k += 1
+        for i in range(len(word)):
+            h[k] = _fnv(word, i)
+            o[k] = w
+            k += 1
+    order = np.lexsort((owners, hashes))
+    return hashes[order].view(np.int32), owners[order]
+
+
+def typo_matches(str word, hashes, owners, list words):
+    """The positions in ``words`` of the words one typing error from ``word`` (OSA
+    distance 1), in order; ``hashes`` and ``owners`` from ``typo_table(words)``."""
+    cdef Buffers bufs
+    cdef Py_ssize_t n, lo, hi, mid, i
+    cdef const unsigned int* h
+    cdef const int* o
+    cdef unsigned int x
+    cdef set seen = set()
+    open_buffers(&bufs, 2)
+    try:
+        h = <const unsigned int*>take(&bufs, hashes, b"i", 1, False, &n)
+        o = <const int*>take(&bufs, owners, b"i", 1, False, &n)
+        for i in range(-1, len(word)):
+            x = _fnv(word, i)
+            lo = 0
+            hi = n
+            while lo < hi:  # the first entry of hash x
+                mid = (lo + hi) // 2
+                if h[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            while lo < n and h[lo] == x:
+                seen.add(o[lo])
+                lo += 1
+    finally:
+        release(&bufs)
+    return [w for w in sorted(seen) if _osa_distance(word, words[w], score_cutoff=1) == 1]
+
+
+def near_keys(str key, dict postings, dict neighbours, dict out, double credit):
+    """Add to ``out`` (as ``dict.setdefault`` with ``credit``) the listed keys one letter
+    from ``key``: one letter more (``neighbours[key]``), one less (a delete of ``key``
+    that is a key), or another letter (the neighbours of a delete), in that order."""
+    cdef Py_ssize_t i, n = len(key)
+    cdef str d
+    cdef object more
+    more = neighbours.get(key)
+    if more is not None:
+        for k in <list>more:
+            if k not in out:
+                out[k] = credit
+    for i in range(n):
+        d = key[:i] + key[i + 1:]
+        if d in postings and d not in out:
+            out[d] = credit
+        more = neighbours.get(d)
+        if more is not None:
+            for k in <list>more:
+                if k not in out:
+                    out[k] = credit

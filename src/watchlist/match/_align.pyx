@@ -254,6 +254,9 @@ cdef const void* _matrix(Buffers* bufs, object obj, char kind, Py_ssize_t rows, 
     return data
 
 
+cdef list _NO_PAIRS = []
+
+
 cdef int _pair_rows(
     tuple qtoks, tuple qkeys, tuple qskels, bint q_abjad, list slots,
     list toks, list keys, list skels, set abjad_toks,
@@ -322,7 +325,7 @@ cdef int _pair_rows(
                 or (tb[9] is not None and tb[9] in q_korean)
                 or (3 <= len(b) <= 4 and b[0] in q_short)
             )
-            found = [[] for _ in range(nforms)]
+            found = None  # made for the first pair: most words pair with no query word
             lb = len(b)
             first = b[0]
             for i in range(n):
@@ -333,10 +336,13 @@ cdef int _pair_rows(
                     continue
                 s = _combine(q_traits[i], qskels[i], tb, sb, f, use_sk, skv, &how)
                 if s >= _PAIR_FLOOR:
+                    if found is None:
+                        found = [[] for _ in range(nforms)]
                     for fi, at in <list>slots[i]:
                         (<list>found[fi]).append((at, s, how))
             for fi in range(nforms):
-                (<dict>caches[fi])[b] = found[fi]
+                # a word that pairs with none shares one empty list, which nothing changes
+                (<dict>caches[fi])[b] = _NO_PAIRS if found is None else found[fi]
     finally:
         free(qlen)
         free(qfirst)
