@@ -249,6 +249,7 @@ def test_glossary_keeps_unknown_words_and_city_names() -> None:
         ("CASTLE HOLDING FMBH", "CASTLE HOLDING GMBH"),
         ("KOREA EXPO JJOINT VENTURE", "KOREA EXPO JOINT VENTURE"),
         ("PAYA PARTOVCO.", "PAYA PARTOV CO."),  # two words written together
+        ("LULU OCM", "LULU COM"),  # the first two letters of a short word swapped
     ],
 )
 def test_company_typos(query: str, listed: str) -> None:

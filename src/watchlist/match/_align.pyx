@@ -141,10 +141,17 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
         # TOM/TIM, LIU/LIN are other names.
         best = _SHORT_TYPO
         h = FUZZY
-    elif best < _PAIR_FLOOR and la == 3 and lb == 3 and a[0] == b[0] and _osa(a, b) == 1:
-        # Another letter in a three-letter word (AKI for ALI) is another name as often
-        # (TIM/TOM, LIU/LIN): the least a pair can be, so that it counts only beside
-        # words that match, never as a name that contradicts.
+    elif (
+        best < _PAIR_FLOOR
+        and la == 3
+        and lb == 3
+        and (a[0] == b[0] or sorted(a) == sorted(b))
+        and _osa(a, b) == 1
+    ):
+        # Another letter in a three-letter word (AKI for ALI), or its first two swapped
+        # (IMN for MIN), is another name as often (TIM/TOM, LIU/LIN): the least a pair
+        # can be, so that it counts only beside words that match, never as a name that
+        # contradicts.
         best = _PAIR_FLOOR
         h = FUZZY
     ha = ta[7]
