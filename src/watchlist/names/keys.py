@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+_ENDING_PAIRS = ("iy", "ij", "yi", "ii", "yy")
 _ENDINGS = re.compile(r"(?:iy|ij|yi|ii|yy)$")
 # Russian and Belarusian feminine -SKAYA is Ukrainian and Polish -SKA (POKLONSKAYA,
 # POKLONSKA)
@@ -65,7 +66,10 @@ def phonetic_key(token: str) -> str:
     if len(token) <= 1 or not token.isalpha():
         return token
     # old GOST writes Й as JJ (VITALIJJ): one J, so the -IJ ending below applies
-    s = _ENDINGS.sub("i", token.replace("jj", "j") if "jj" in token else token)
+    s = token.replace("jj", "j") if "jj" in token else token
+    # (each rule only where it can apply: this runs for every new word of every query)
+    if s.endswith(_ENDING_PAIRS):
+        s = _ENDINGS.sub("i", s)
     if len(s) >= 7 and s.endswith(("aya", "aia", "aja")):
         s = _FEMININE.sub("a", s)
     if len(s) >= 6 and s.endswith("ine"):
@@ -76,12 +80,15 @@ def phonetic_key(token: str) -> str:
         s = _YO.sub("e", s)
     if "ev" in s:
         s = _YE_V.sub("e", s)
-    s = _TRAILING_H.sub("", s)
-    s = _LEADING_Y.sub("", s)
+    if s.endswith("h"):
+        s = _TRAILING_H.sub("", s)
+    if s.startswith(("y", "j", "i")):
+        s = _LEADING_Y.sub("", s)
     for a, b in _SUBS:
         if a in s:
             s = s.replace(a, b)
-    s = _C_SOFT.sub("s", s).replace("c", "k")
+    if "c" in s:
+        s = _C_SOFT.sub("s", s).replace("c", "k")
     s = s.translate(_VOWEL_CLASS)
     s = _DOUBLES.sub(r"\1", s)
     return s.lower()
@@ -103,7 +110,9 @@ def skeleton(token: str) -> str:
         s = s[:-1]
     # The letters romanised D, DH or Z by one system are Z in Persian and Urdu (REZA,
     # ZAKIR for Arabic RIDA, DHAKIR): one class.
-    s = _SUN_L.sub("", s).replace("dh", "d").replace("z", "d")
+    if "l" in s:
+        s = _SUN_L.sub("", s)
+    s = s.replace("dh", "d").replace("z", "d")
     # Qaf is Q, K or G in Latin spellings (ABDELKADER, QADHAFI/GADDAFI), and said GH in
     # Persian, where ghain is too (QASEM/GHASEM, AQAJANI/AGHAJANI): one class.
     s = s.replace("q", "k").replace("g", "k")
