@@ -94,17 +94,13 @@ def _legal_word(token: str) -> str:
 def strip_org_forms_typos(latin_lower: str) -> str:
     """``strip_org_forms``, also when a legal-form word has one typing error (LIMITWD,
     FMBH); a corrected word that is not part of a legal form stays as written (VENTURA)."""
-    fixed: dict[str, str] = {}
-
-    def fix(m: re.Match[str]) -> str:
-        w = _legal_word(m.group(0))
-        if w != m.group(0):
-            fixed[w] = m.group(0)
-        return w
-
-    text = _WORD_RE.sub(fix, latin_lower)
-    if not fixed:
+    # most names have no such word: looked for first, written over only where found
+    words = _WORD_RE.findall(latin_lower)
+    typos = {w: legal for w in words if (legal := _legal_word(w)) != w}
+    if not typos:
         return strip_org_forms(latin_lower)
+    fixed = {typos[w]: w for w in words if w in typos}  # the last spelling of each
+    text = _WORD_RE.sub(lambda m: typos.get(m.group(0), m.group(0)), latin_lower)
     return _WORD_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), strip_org_forms(text))
 
 
