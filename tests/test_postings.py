@@ -69,10 +69,14 @@ def test_select_takes_the_best_names_ties_to_the_earlier(per_form: list[dict[int
     lens = [2 + fi for fi in range(len(per_form))]
     ids = [np.array(sorted(d), dtype=np.int32) for d in per_form]
     scores = [np.array([d[i] for i in sorted(d)], dtype=np.float32) for d in per_form]
-    got = select(ids, scores, ntokens, lens, k, 0.001)
+    divisors = [1.0 + 0.7 * fi for fi in range(len(per_form))]
+    got = select(ids, scores, divisors, ntokens, lens, k, 0.001)
     kept = []
-    for d, n in zip(per_form, lens, strict=True):
-        adj = {i: float(np.float32(v) - np.float32(0.001) * abs(ntokens[i] - np.float32(n))) for i, v in d.items()}
+    for d, n, div in zip(per_form, lens, divisors, strict=True):
+        adj = {
+            i: float(np.float32(v) / np.float32(div) - np.float32(0.001) * abs(ntokens[i] - np.float32(n)))
+            for i, v in d.items()
+        }
         kept.append(dict(sorted(adj.items(), key=lambda t: (-t[1], t[0]))[: 2 * k]))
     best: dict[int, float] = {}
     for d in kept:

@@ -30,6 +30,7 @@ from watchlist.index._postings import (
     typo_table,
 )
 from watchlist.match.evidence import Profile
+from watchlist.match.names import name_row
 from watchlist.match.traits import Traits, traits
 from watchlist.model import Entity, EntityType, NameKind
 from watchlist.names import NameForm, analyze_name
@@ -160,10 +161,7 @@ class ScreeningIndex:
                     neighbours[d].append(k)
         self._neighbours = dict(neighbours)
         # each name as the compiled scoring loop reads it, without attribute lookups
-        self.rows = [
-            (n.entity, n.strength == "weak", n.form.tokens, n.form.weights, n.form.abjad, n.form)
-            for n in self.names
-        ]
+        self.rows = [name_row(n.entity, n.strength == "weak", n.form) for n in self.names]
         # what the pair rules need of every listed word, so that no query computes it
         self.traits: dict[str, Traits] = {}
         for n in self.names:
@@ -302,7 +300,8 @@ class ScreeningIndex:
         # is not outranked by the three-word form for sharing fewer words.
         return select(
             [ids for ids, _ in found],
-            [scores / np.float32(sum(form.weights) or 1.0) for (_, scores), form in zip(found, forms, strict=True)],
+            [scores for _, scores in found],
+            [sum(form.weights) or 1.0 for form in forms],
             self._ntokens,
             [len(form.tokens) for form in forms],
             max_names,

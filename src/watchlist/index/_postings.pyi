@@ -13,6 +13,7 @@ def accumulate(
 def select(
     ids_per_form: list[Any],
     scores_per_form: list[Any],
+    divisors: list[float],
     ntokens: Any,
     form_lens: list[int],
     max_names: int,

@@ -281,10 +281,12 @@ cdef float _find(Scored* items, int n, int ident, bint* found) noexcept nogil:
     return items[lo].score if found[0] else 0.0
 
 
-def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int max_names, float tie_break):
+def select(list ids_per_form, list scores_per_form, list divisors, ntokens, list form_lens, int max_names, float tie_break):
     """The names to compare: [(name, [forms worth comparing with it])], best first.
 
-    Per form, a name's retrieval score less ``tie_break`` per word of difference in
+    Per form, a name's retrieval score (divided, in float32, by the form's divisor: its
+    total weight, so that forms compete by the share of it they find) less
+    ``tie_break`` per word of difference in
     length (among names sharing as much of the query, those with about as many words
     come first), and the form's 2 x max_names best; then the max_names best over all
     forms (ties to the earlier name), as far as they reach 0.4 of the best. A name is
@@ -296,7 +298,7 @@ def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int
     cdef const int* ids
     cdef const float* scores
     cdef const float* ntok
-    cdef float length
+    cdef float length, div
     cdef bint found
     cdef double best, cut, v
     cdef int per_form = 2 * max_names
@@ -318,6 +320,7 @@ def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int
             if size != len(ids_per_form[fi]):
                 raise ValueError("a form's ids and scores differ in length")
             length = form_lens[fi]
+            div = <float>(<double>divisors[fi])
             n = size
             forms[fi] = <Scored*>malloc((n + 1) * sizeof(Scored))
             if forms[fi] == NULL:
@@ -326,7 +329,7 @@ def select(list ids_per_form, list scores_per_form, ntokens, list form_lens, int
                 if not 0 <= ids[t] < n_names:
                     raise IndexError("name position out of range")
                 forms[fi][t].id = ids[t]
-                forms[fi][t].score = scores[t] - tie_break * fabsf(ntok[ids[t]] - length)
+                forms[fi][t].score = scores[t] / div - tie_break * fabsf(ntok[ids[t]] - length)
             kept[fi] = _top(forms[fi], n, per_form)
             qsort(forms[fi], kept[fi], sizeof(Scored), _by_id)
             total += kept[fi]

@@ -451,14 +451,14 @@ cdef _Form _side(f):
 
 
 def candidate_forms(list found, list rows, int nforms):
-    """Per query form, the forms of the candidate names to compare with it (``found`` and
+    """Per query form, the rows of the candidate names to compare with it (``found`` and
     ``rows`` as ``best_per_entity`` takes them)."""
     cdef list out = [[] for _ in range(nforms)]
     cdef int fi
     for nid, fis in found:
-        form = (<tuple>rows[nid])[5]
+        row = rows[nid]
         for fi in fis:
-            (<list>out[fi]).append(form)
+            (<list>out[fi]).append(row)
     return out
 
 
@@ -467,7 +467,8 @@ def best_per_entity(list forms, list caches, list found, list rows, double weak_
     ([(name position, [forms to compare])]), each entity's best-scoring name and query
     form, weak aliases scored ``weak_factor`` lower, scores under ``floor`` (and nothing
     in common) left out; the first of equal scores kept. ``rows[name position]`` is
-    (entity, weak alias, tokens, weights, abjad, form): the name as scoring reads it.
+    (entity, weak alias, tokens, weights, abjad, form, keys, skeletons): the name as
+    scoring reads it (``names.name_row``).
     The alignments themselves are not kept: only the few hits are explained (``align``
     gives the same score)."""
     cdef dict best = {}
@@ -810,9 +811,10 @@ cdef _rejoin(tuple qtoks, tuple ctoks, State* st, bint abjad):
 
 def missing_words(list candidates, list caches):
     """(words, their keys, their skeletons, the words of abjad-script names): the words
-    of the candidate names (``candidates[g]`` for the form with cache ``caches[g]``) that
-    a form's cache lacks, each once. A name on several forms' lists is read once when
-    the caches are all empty (one query's fresh caches)."""
+    of the candidate names (``candidates[g]``, rows as ``best_per_entity`` reads them,
+    for the form with cache ``caches[g]``) that a form's cache lacks, each once. A name
+    on several forms' lists is read once when the caches are all empty (one query's
+    fresh caches)."""
     cdef dict todo = {}
     cdef set abjad_toks = set()
     cdef set seen = set()
@@ -827,10 +829,10 @@ def missing_words(list candidates, list caches):
                 if id(c) in seen:
                     continue
                 seen.add(id(c))
-            toks = c.tokens
-            keys = c.keys
-            skels = c.skeletons
-            abjad = c.abjad
+            toks = (<tuple>c)[2]
+            keys = (<tuple>c)[6]
+            skels = (<tuple>c)[7]
+            abjad = (<tuple>c)[4]
             for t in range(len(toks)):
                 tok = toks[t]
                 if tok not in todo and tok not in cache:

@@ -27,6 +27,7 @@ __all__ = [
     "HOWS",
     "Alignment",
     "NameMatch",
+    "NameRow",
     "SimCache",
     "TokenPair",
     "align",
@@ -36,6 +37,7 @@ __all__ = [
     "explain_alignment",
     "fill_for_forms",
     "fill_similarities",
+    "name_row",
 ]
 
 
@@ -94,20 +96,29 @@ _cdist, _FLOAT32, _INT32 = _matrices()
 SimCache = dict[str, list[tuple[int, float, int]]]
 
 
+NameRow = tuple[int, bool, tuple[str, ...], tuple[float, ...], bool, NameForm, tuple[str, ...], tuple[str, ...]]
+
+
+def name_row(entity: int, weak: bool, form: NameForm) -> NameRow:
+    """A listed name as the compiled scoring reads it, without attribute lookups: (its
+    entity, weak alias, tokens, weights, abjad script, the form, keys, skeletons)."""
+    return (entity, weak, form.tokens, form.weights, form.abjad, form, form.keys, form.skeletons)
+
+
 def fill_similarities(q: NameForm, candidates: list[NameForm], cache: SimCache) -> None:
     """Compute, in bulk, every query-token x candidate-token similarity not yet cached."""
-    fill_for_forms([q], [candidates], [cache])
+    fill_for_forms([q], [[name_row(-1, False, c) for c in candidates]], [cache])
 
 
 def fill_for_forms(
     forms: Sequence[NameForm],
-    candidates: Sequence[Sequence[NameForm]],
+    candidates: Sequence[Sequence[NameRow]],
     caches: Sequence[SimCache],
     known: dict[str, Traits] | None = None,
 ) -> None:
     """``fill_similarities`` for several forms of one query at once (``caches[i]`` is
-    ``forms[i]``'s, for the names in ``candidates[i]``): each distinct word pair is
-    compared once, however many forms hold the word.
+    ``forms[i]``'s, for the names in ``candidates[i]``, as ``name_row`` gives them): each
+    distinct word pair is compared once, however many forms hold the word.
 
     The string metrics run in rapidfuzz's C++ ``cdist`` over all pairs at once; the
     rules that judge each pair (``_align.pair_rows``) are compiled. ``known`` holds the
