@@ -10,6 +10,15 @@ EXTRA_CANDIDATE_COST: float
 EXTRA_QUERY_COST: float
 HOWS: tuple[str, ...]
 
+def fill_forms(
+    forms: list[NameForm],
+    candidates: list[Any],
+    caches: list[dict[str, list[tuple[int, float, int]]]],
+    known: dict[str, Any] | None,
+    cdist: Any,
+    f32: Any,
+    i32: Any,
+) -> None: ...
 def pair_rows(
     qtoks: tuple[str, ...],
     qkeys: tuple[str, ...],

@@ -13,7 +13,7 @@ no new requirement, and Cython keeps the code readable as Python.
 from libc.math cimport fabs
 from libc.stdlib cimport free, malloc, qsort
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from watchlist._buffers cimport Buffers, open_buffers, release, take
 from watchlist.match.traits import traits
@@ -198,6 +198,61 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
             return 0.88
     how[0] = h
     return best
+
+
+cdef object _JW = JaroWinkler.normalized_similarity
+cdef object _LEV = Levenshtein.normalized_similarity
+cdef object _OSA_D = OSA.distance
+
+
+def fill_forms(list forms, list candidates, list caches, dict known, cdist, f32, i32):
+    """``names.fill_for_forms`` compiled: per script class of the query forms (abjad or
+    not, since skeletons count only where a side is abjad), the words of the candidate
+    rows the caches lack, the query words each once with the (form, position) slots
+    they stand in, the string-metric matrices from ``cdist`` (rapidfuzz's, with its
+    float32 and int32 dtype codes ``f32``, ``i32``), then ``pair_rows``."""
+    cdef Py_ssize_t fi, g, i, nf = len(forms)
+    cdef dict slots, qkeys
+    cdef list group, lst
+    cdef tuple ftoks, fkeys, fskels, qtoks, qk, qs
+    cdef bint abjad
+    for abjad in sorted({<bint>f.abjad for f in forms}):  # False first, as a set of two iterates
+        group = [fi for fi in range(nf) if <bint>forms[fi].abjad == abjad]
+        toks, keys, skels, abjad_toks = missing_words(
+            [candidates[fi] for fi in group], [caches[fi] for fi in group]
+        )
+        if not toks:
+            continue
+        slots = {}
+        qkeys = {}
+        for g in range(len(group)):
+            f = forms[<Py_ssize_t>group[g]]
+            ftoks = f.tokens
+            fkeys = f.keys
+            fskels = f.skeletons
+            for i in range(len(ftoks)):
+                tok = ftoks[i]
+                lst = slots.get(tok)
+                if lst is None:
+                    lst = slots[tok] = []
+                lst.append((g, i))
+                qkeys[tok] = (fkeys[i], fskels[i])
+        qtoks = tuple(slots)
+        qk = tuple([(<tuple>qkeys[t])[0] for t in qtoks])
+        qs = tuple([(<tuple>qkeys[t])[1] for t in qtoks])
+        jw_skels = lev_skels = None
+        if abjad or abjad_toks:
+            jw_skels = cdist(qs, skels, scorer=_JW, dtype=f32)
+            lev_skels = cdist(qs, skels, scorer=_LEV, dtype=f32)
+        pair_rows(
+            qtoks, qk, qs, abjad, list(slots.values()), toks, keys, skels, abjad_toks,
+            cdist(qtoks, toks, scorer=_JW, dtype=f32),
+            cdist(qtoks, toks, scorer=_LEV, dtype=f32),
+            cdist(qk, keys, scorer=_JW, dtype=f32),
+            cdist(qk, keys, scorer=_LEV, dtype=f32),
+            cdist(qtoks, toks, scorer=_OSA_D, dtype=i32),
+            jw_skels, lev_skels, [caches[fi] for fi in group], known,
+        )
 
 
 def pair_rows(

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
-from watchlist.match._align import HOWS, best_per_entity, candidate_forms, missing_words, pair_rows
+from watchlist.match._align import HOWS, best_per_entity, candidate_forms
 from watchlist.match._align import align as _align
+from watchlist.match._align import fill_forms as _fill_forms
 from watchlist.match.traits import Traits
 from watchlist.names import NameForm
 
@@ -124,38 +124,7 @@ def fill_for_forms(
     rules that judge each pair (``_align.pair_rows``) are compiled. ``known`` holds the
     traits of listed words, computed once with the index.
     """
-    for abjad in {f.abjad for f in forms}:  # skeletons count only where a side is abjad
-        group = [fi for fi, f in enumerate(forms) if f.abjad == abjad]
-        toks, keys, skels, abjad_toks = missing_words(
-            [candidates[fi] for fi in group], [caches[fi] for fi in group]
-        )
-        if not toks:
-            continue
-        slots: dict[str, list[tuple[int, int]]] = {}
-        qkeys: dict[str, tuple[str, str]] = {}
-        for g, fi in enumerate(group):
-            f = forms[fi]
-            for i, (tok, key, skel) in enumerate(zip(f.tokens, f.keys, f.skeletons, strict=True)):
-                slots.setdefault(tok, []).append((g, i))
-                qkeys[tok] = (key, skel)
-        qtoks = tuple(slots)
-        qk = tuple(qkeys[t][0] for t in qtoks)
-        qs = tuple(qkeys[t][1] for t in qtoks)
-        words = (
-            _cdist(qtoks, toks, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32),
-            _cdist(qtoks, toks, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32),
-            _cdist(qk, keys, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32),
-            _cdist(qk, keys, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32),
-            _cdist(qtoks, toks, scorer=OSA.distance, dtype=_INT32),
-        )
-        jw_skels = lev_skels = None
-        if abjad or abjad_toks:
-            jw_skels = _cdist(qs, skels, scorer=JaroWinkler.normalized_similarity, dtype=_FLOAT32)
-            lev_skels = _cdist(qs, skels, scorer=Levenshtein.normalized_similarity, dtype=_FLOAT32)
-        pair_rows(
-            qtoks, qk, qs, abjad, list(slots.values()), toks, keys, skels, abjad_toks,
-            *words, jw_skels, lev_skels, [caches[fi] for fi in group], known,
-        )
+    _fill_forms(list(forms), list(candidates), list(caches), known, _cdist, _FLOAT32, _INT32)
 
 
 Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, similarity, how)
