@@ -205,6 +205,9 @@ def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) ->
         # a town as an adjective is the town (CHELYABINSK, TAMBOV)
         ("ЧЕЛЯБИНСКИЙ КУЗНЕЧНО-ПРЕССОВЫЙ ЗАВОД", "CHELYABINSK FORGE AND PRESS PLANT"),
         ("Федеральное казенное предприятие Тамбовский пороховой завод", "FEDERAL STATE ENTERPRISE TAMBOV POWDER PLANT"),
+        # a soft sign marks the adjective's -СК as no part of the name (УРАЛ, not URALSK)
+        ("Уральский банк реконструкции и развития", "URAL BANK FOR RECONSTRUCTION AND DEVELOPMENT"),
+        ("Концерн Радиоэлектронные технологии", "JOINT STOCK COMPANY CONCERN RADIO-ELECTRONIC TECHNOLOGIES"),
         # Chinese, as the UK list gives them, in characters and in its own words
         ("宁波欧腾机械有限公司", "NINGBO OUTENG MACHINERY CO., LTD"),
         ("華信船務(香港)有限公司", "HUAXIN SHIPPING HONGKONG LTD"),  # traditional characters
@@ -240,6 +243,8 @@ def test_glossary_keeps_unknown_words_and_city_names() -> None:
 
     assert english_org_name("Новосибирский завод") == "новосибирск plant"  # not NEW SIBIRSKIY
     assert english_org_name("Газпром") is None
+    assert english_org_name("Уральский завод") == "урал plant"
+    assert english_org_name("Республики Крым") == "republic crimea"
 
 
 @pytest.mark.parametrize(

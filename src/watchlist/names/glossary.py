@@ -27,6 +27,7 @@ _LEGAL_PHRASES = re.compile(
 # longer than a case ending (so НОВ- does not swallow НОВОСИБИРСК).
 _STEMS: dict[str, str] = {
     "авиакомпани": "airlines",
+    "авиационн": "aviation",
     "автомобильн": "automobile",
     "агентств": "agency",
     "администраци": "administration",
@@ -40,11 +41,14 @@ _STEMS: dict[str, str] = {
     "бригад": "brigade",
     "бюджетн": "budgetary",
     "бюро": "bureau",
+    "вертолет": "helicopters",
+    "верф": "shipyard",
     "военн": "military",
     "войск": "troops",
     "восточн": "eastern",
     "государственн": "state",
     "групп": "group",
+    "двигател": "engine",
     "депозитари": "depository",
     "завод": "plant",
     "защит": "defence",
@@ -61,9 +65,12 @@ _STEMS: dict[str, str] = {
     "коммерческ": "commercial",
     "компани": "company",
     "конструкторск": "design",
+    "концерн": "concern",
     "корпораци": "corporation",
+    "космическ": "space",
     "кредит": "credit",
     "кредитн": "credit",
+    "крым": "crimea",
     "кузнечн": "forge",
     "лаборатори": "laboratory",
     "машиностроени": "machine building",
@@ -76,6 +83,7 @@ _STEMS: dict[str, str] = {
     "морск": "marine",
     "москв": "moscow",
     "московск": "moscow",
+    "мотор": "motor",
     "научн": "scientific",
     "национальн": "national",
     "нов": "new",
@@ -83,6 +91,7 @@ _STEMS: dict[str, str] = {
     "оборон": "defence",
     "объединени": "association",
     "объединенн": "united",
+    "оптическ": "optical",
     "орден": "order",
     "перестраховочн": "reinsurance",
     "порохов": "powder",
@@ -93,6 +102,7 @@ _STEMS: dict[str, str] = {
     "промышленн": "industrial",
     "прям": "direct",
     "радиационн": "radiation",
+    "радиоэлектронн": "radio electronic",
     "развити": "development",
     "расчетн": "settlements",
     "реактор": "reactor",
@@ -105,19 +115,23 @@ _STEMS: dict[str, str] = {
     "систем": "systems",
     "служб": "service",
     "современн": "modern",
+    "союз": "union",
     "специальн": "special",
     "страховани": "insurance",
+    "строительн": "construction",
     "судостроительн": "shipbuilding",
     "технологи": "technologies",
     "технологическ": "technological",
     "торгов": "trading",
     "точн": "precise",
+    "тракторн": "tractor",
     "транспорт": "transport",
     "университет": "university",
     "унитарн": "unitary",
     "федеральн": "federal",
     "федераци": "federation",
     "финансов": "financial",
+    "флот": "fleet",
     "фонд": "fund",
     "хаб": "hub",
     "химическ": "chemical",
@@ -128,7 +142,10 @@ _STEMS: dict[str, str] = {
     "черноморск": "black sea",
     "экспортн": "export",
     "электромеханик": "electromechanics",
+    "электромеханическ": "electromechanical",
+    "электронн": "electronic",
     "энергетическ": "energy",
+    "энерги": "energy",
 }
 _MAX_ENDING = 4
 _WORD = re.compile(r"[а-яё]+", re.IGNORECASE)
@@ -160,10 +177,17 @@ def english_org_name(name: str) -> str | None:
         if w in _LEGAL_ABBREVIATIONS:
             known = True
             return " "
+        if w == "и":
+            return "and"
         english = _english(w)
         if english is None:
             place = _PLACE_ADJECTIVE.fullmatch(w)
-            return place.group(1) if place else w
+            if place is None:
+                return w
+            # the town, where a soft sign marks the adjective's -СК as no part of it
+            # (УРАЛЬСКИЙ is URAL's; ЧЕЛЯБИНСКИЙ is CHELYABINSK's)
+            town = place.group(1)
+            return town[:-3] if town.endswith("ьск") else town
         known = True
         return english
 
