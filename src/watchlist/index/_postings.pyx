@@ -477,3 +477,56 @@ def near_keys(str key, dict postings, dict neighbours, dict out, double credit):
             for k in <list>more:
                 if k not in out:
                     out[k] = credit
+
+
+cdef object _NO_ENTRY = object()
+
+
+def _size(tuple t):
+    return t[0]
+
+
+def retrieve(list seeds_per_form, list weights_per_form, dict memo, dict postings, lookup, long long big_postings, last_seed):
+    """Per query form, (name positions, retrieval scores) in numpy arrays: each query word
+    adds its weight times the credit of its best key variant to every name holding that
+    variant. Rare words go first: common ones (MUHAMMAD, on more than ``big_postings``
+    names) only add to names already found, unless nothing rarer found any.
+
+    ``seeds_per_form`` holds each form's ``index.seed_words``; a word's merged postings
+    come from ``memo`` (keyed as ``ScreeningIndex._token_postings`` memoises: the key, the
+    skeleton, and the word as written where the key is no listed one) or, when not there
+    yet, from ``lookup`` (that method), which fills it. ``last_seed`` sorts a word that may
+    only re-rank after every other."""
+    cdef list out = []
+    cdef list per_token, seeds, found_ids, found_credit, found_w, common_ids, common_credit, common_w
+    cdef tuple weights, seed
+    cdef Py_ssize_t fi, t
+    for fi in range(len(seeds_per_form)):
+        seeds = seeds_per_form[fi]
+        weights = weights_per_form[fi]
+        per_token = []
+        for t in range(len(seeds)):
+            seed = seeds[t]
+            key, word, skel, last = seed
+            merged = memo.get((key, skel, None if key in postings else word), _NO_ENTRY)
+            if merged is _NO_ENTRY:
+                merged = lookup(key, skel, word)
+            if merged is not None:
+                per_token.append((last_seed if last else merged[2], merged[0], merged[1], weights[t]))
+        per_token.sort(key=_size)
+        found_ids, found_credit, found_w = [], [], []
+        common_ids, common_credit, common_w = [], [], []
+        for size, ids, credit, w in per_token:
+            if size > big_postings and found_ids:
+                common_ids.append(ids)
+                common_credit.append(credit)
+                common_w.append(w)
+            else:
+                found_ids.append(ids)
+                found_credit.append(credit)
+                found_w.append(w)
+        if not found_ids:
+            out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)))
+        else:
+            out.append(accumulate(found_ids, found_credit, found_w, common_ids, common_credit, common_w))
+    return out
