@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from watchlist.index._postings import (
+    accumulate,
     merge_best,
     near_keys,
-    retrieve,
     select,
     typo_matches,
     typo_table,
@@ -240,8 +240,6 @@ class ScreeningIndex:
         same words come back query after query."""
         # An unknown key's variants may depend on the word as written (_key_variants);
         # keyed by the word for every unknown key, which only costs some repetition.
-        # (_postings.retrieve reads the memo under this same key, and the monitor's
-        # CustomerIndex keys its variants so.)
         memo_key = (key, skeleton, None if key in self._postings else token)
         hit = self._memo.get(memo_key, False)
         if hit is not False:
@@ -266,6 +264,30 @@ class ScreeningIndex:
         state["_memo"] = {}
         return state
 
+    def _accumulate(self, form: NameForm) -> tuple[Any, Any]:
+        """(name positions, retrieval scores) for one query form, in numpy arrays.
+
+        Each query token adds its weight times the credit of its best key variant to every
+        name holding that variant. Rare tokens go first: common ones (MUHAMMAD) only add to
+        names already found, unless nothing rarer found any.
+        """
+        per_token = []
+        for (key, word, skel, last), w in zip(seed_words(form), form.weights, strict=True):
+            merged = self._token_postings(key, skel, word)
+            if merged is not None:
+                per_token.append((LAST_SEED if last else merged[2], merged[0], merged[1], w))
+        per_token.sort(key=lambda t: t[0])
+        found: tuple[list[Any], list[Any], list[float]] = ([], [], [])
+        common: tuple[list[Any], list[Any], list[float]] = ([], [], [])
+        for size, ids, credit, w in per_token:
+            part = common if size > BIG_POSTINGS and found[0] else found
+            part[0].append(ids)
+            part[1].append(credit)
+            part[2].append(w)
+        if not found[0]:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        return accumulate(*found, *common)
+
     def candidates(self, forms: Sequence[NameForm], max_names: int = 30) -> list[tuple[int, list[int]]]:
         """(position in ``names``, the query forms worth comparing with it), best first.
 
@@ -273,17 +295,7 @@ class ScreeningIndex:
         ICAO, scholarly) is compared with each of them: the best retrieval credit does
         not always belong to the best-scoring rendering.
         """
-        # each query word's postings (rare words first, common ones only re-ranking),
-        # summed per name; compiled, with the memo read there (see _token_postings)
-        found = retrieve(
-            [seed_words(form) for form in forms],
-            [form.weights for form in forms],
-            self._memo,
-            self._postings,
-            self._token_postings,
-            BIG_POSTINGS,
-            LAST_SEED,
-        )
+        found = [self._accumulate(form) for form in forms]
         # As a share of the form's weight: a form that joins two words (SAADALDIN SAYED)
         # is not outranked by the three-word form for sharing fewer words.
         return select(
