@@ -132,28 +132,20 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
     if (
         best < _SHORT_TYPO
         and (la if la < lb else lb) == 3
-        and a[0] == b[0]
-        and (la != lb or sorted(a) == sorted(b))
-        and _osa(a, b) == 1
-    ):
-        # A letter left out, added or swapped in a three-letter word (SAFA/SFA, RYU/RUY):
-        # weak alone, enough beside other words that match. Not another letter for one:
-        # TOM/TIM, LIU/LIN are other names.
-        best = _SHORT_TYPO
-        h = FUZZY
-    elif (
-        best < _PAIR_FLOOR
-        and la == 3
-        and lb == 3
         and (a[0] == b[0] or sorted(a) == sorted(b))
         and _osa(a, b) == 1
     ):
-        # Another letter in a three-letter word (AKI for ALI), or its first two swapped
-        # (IMN for MIN), is another name as often (TIM/TOM, LIU/LIN): the least a pair
-        # can be, so that it counts only beside words that match, never as a name that
-        # contradicts.
-        best = _PAIR_FLOOR
-        h = FUZZY
+        if a[0] == b[0] and (la != lb or sorted(a) == sorted(b)):
+            # A letter left out, added or swapped in a three-letter word (SAFA/SFA,
+            # RYU/RUY): weak alone, enough beside other words that match.
+            best = _SHORT_TYPO
+            h = FUZZY
+        elif best < _PAIR_FLOOR and la == lb:
+            # Another letter (AKI for ALI), or the first two swapped (IMN for MIN), is
+            # another name as often (TIM/TOM, LIU/LIN): the least a pair can be, so that
+            # it counts only beside words that match, never as a name that contradicts.
+            best = _PAIR_FLOOR
+            h = FUZZY
     ha = ta[7]
     hb = tb[7]
     if best < 0.9 and (ha is not None or hb is not None):
@@ -505,7 +497,7 @@ cdef _Form _side(f):
     return s
 
 
-def candidate_forms(list found, list rows, int nforms):
+def candidate_rows(list found, list rows, int nforms):
     """Per query form, the rows of the candidate names to compare with it (``found`` and
     ``rows`` as ``best_per_entity`` takes them)."""
     cdef list out = [[] for _ in range(nforms)]

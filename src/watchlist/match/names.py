@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.process import cdist
 
-from watchlist.match._align import HOWS, best_per_entity, candidate_forms
+from watchlist.match._align import HOWS, best_per_entity, candidate_rows
 from watchlist.match._align import align as _align
 from watchlist.match._align import fill_forms as _fill_forms
 from watchlist.match.traits import Traits
@@ -32,7 +32,7 @@ __all__ = [
     "TokenPair",
     "align",
     "best_per_entity",
-    "candidate_forms",
+    "candidate_rows",
     "compare_forms",
     "explain_alignment",
     "fill_for_forms",

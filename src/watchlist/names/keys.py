@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_ENDING_PAIRS = ("iy", "ij", "yi", "ii", "yy")
-_ENDINGS = re.compile(r"(?:iy|ij|yi|ii|yy)$")
+_ENDINGS = ("iy", "ij", "yi", "ii", "yy")  # Slavic -IY, -IJ, -II, -YY: one I
 # Russian and Belarusian feminine -SKAYA is Ukrainian and Polish -SKA (POKLONSKAYA,
 # POKLONSKA)
 _FEMININE = re.compile(r"(?<=k)(?:aya|aia|aja)$")
@@ -68,8 +67,8 @@ def phonetic_key(token: str) -> str:
     # old GOST writes Й as JJ (VITALIJJ): one J, so the -IJ ending below applies
     s = token.replace("jj", "j") if "jj" in token else token
     # (each rule only where it can apply: this runs for every new word of every query)
-    if s.endswith(_ENDING_PAIRS):
-        s = _ENDINGS.sub("i", s)
+    if s.endswith(_ENDINGS):
+        s = s[:-2] + "i"
     if len(s) >= 7 and s.endswith(("aya", "aia", "aja")):
         s = _FEMININE.sub("a", s)
     if len(s) >= 6 and s.endswith("ine"):

@@ -12,7 +12,7 @@ from watchlist.match.names import (
     SimCache,
     align,
     best_per_entity,
-    candidate_forms,
+    candidate_rows,
     explain_alignment,
     fill_for_forms,
 )
@@ -123,7 +123,7 @@ def screen(
     found = index.candidates(forms, ABJAD_CANDIDATES if any(f.abjad for f in forms) else CANDIDATES)
     if filters.sources or filters.programs or filters.types:
         found = [(nid, fis) for nid, fis in found if filters.allows(*_filter_key(index, nid))]
-    fill_for_forms(forms, candidate_forms(found, index.rows, len(forms)), caches, index.traits)
+    fill_for_forms(forms, candidate_rows(found, index.rows, len(forms)), caches, index.traits)
     best = best_per_entity(forms, caches, found, index.rows, WEAK_ALIAS_FACTOR, floor)
     hits = []
     for ent, (name_score, nid, fi) in best.items():
