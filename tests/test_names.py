@@ -268,6 +268,39 @@ def test_legal_form_typo_fix_leaves_other_words_alone() -> None:
     assert strip_org_forms_typos("castle holding fmbh") == "castle holding"
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("HARA CO", "HARA COMPANY"),  # CO, TRDG, INTL written short (OFAC SDN names)
+        ("AYDAH TRDG LLC", "AYDAH TRADING LLC"),
+        ("CK INTL LTD", "CK INTERNATIONAL LTD"),
+        ("JOINT STOCK CO GENBANK", "JOINT STOCK COMPANY GENBANK"),  # a legal form once written out
+        ("GALAX TRADING COMPANY LIMITED", "GALAX TRADING CO., LTD."),
+        ("jaraco s a", "JARACO S.A."),  # dots left out
+        ("multiservicios jeviz s a de c v", "MULTISERVICIOS JEVIZ S.A. DE C.V."),
+        ("J & P ADVERTISING SA DE CV", "J AND P ADVERTISING, S.A. DE C.V."),
+        ("THE IS BANK, AO", "IS BANK, AO"),
+        ("TOP TECHNOLOGIESSARL", "TOP TECHNOLOGIES SARL"),  # a legal form run onto the name
+        ("DUBAI TRADINGCOMPANY", "DUBAI TRADING COMPANY"),
+        ("TALOON VOMPANY", "TALOON COMPANY"),  # and with a typo
+    ],
+)
+def test_company_names_as_written_in_many_hands(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
+def test_company_abbreviations_and_fillers() -> None:
+    from watchlist.names.tokens import org_text
+
+    assert org_text("adoon general trdg l.l.c.") == "adoon general trading"
+    assert org_text("bolsak e.u.") == "bolsak"  # Colombia's empresa unipersonal
+    assert org_text("accompany") == "accompany"  # a word, not a glued legal form
+    # COMPANY stays inside a name, where it is no legal form
+    assert org_text("syrian company for metals") == "syrian company for metals"
+    forms = analyze_name("THE J & P ADVERTISING", is_org=True, is_person=False)
+    assert forms[0].tokens == ("j", "p", "advertising")  # as J AND P ADVERTISING
+
+
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
 

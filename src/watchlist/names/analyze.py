@@ -16,8 +16,9 @@ from watchlist.names.script import ABJADS, detect_script
 from watchlist.names.tokens import (
     JOIN_PREFIXES,
     JOIN_SUFFIXES,
+    ORG_FILLERS,
     TITLES,
-    strip_org_forms_typos,
+    org_text,
     token_weight,
     tokenize,
 )
@@ -161,10 +162,13 @@ def analyze_name(
     for latin in latins:
         text = latin.lower()
         if is_org:
-            text = strip_org_forms_typos(text)
+            text = org_text(text)
         tokens = tokenize(text)
         if is_person and not is_org:
             kept = [t for t in tokens if t not in TITLES]
+            tokens = kept or tokens
+        elif is_org:
+            kept = [t for t in tokens if t not in ORG_FILLERS]
             tokens = kept or tokens
         if not tokens:
             continue

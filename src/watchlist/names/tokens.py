@@ -104,12 +104,66 @@ def strip_org_forms_typos(latin_lower: str) -> str:
     return _WORD_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), strip_org_forms(text))
 
 
+# A run of single letters written apart is one abbreviation (S A DE C V, C.N.A., L L C):
+# lists and customers dot, space or run them together at will.
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ .]+[a-z](?![a-z0-9]))+\.?")
+_NOT_LETTER = re.compile(r"[^a-z]")
+# Company words written short (CO, INTL, TRDG): written out, so that HARA CO is HARA
+# COMPANY and JOINT STOCK CO is the legal form JOINT STOCK COMPANY. Only abbreviations
+# that stand for one word; IND (industrial, industries, India) and TECH stay as written.
+ORG_ABBREVIATIONS = {
+    "co": "company",
+    "cos": "companies",
+    "corp": "corporation",
+    "intl": "international",
+    "trdg": "trading",
+    "ltd": "limited",
+    "inc": "incorporated",
+    "mfg": "manufacturing",
+    "natl": "national",
+    "hldg": "holding",
+    "hldgs": "holdings",
+    "grp": "group",
+    "svc": "service",
+    "svcs": "services",
+    "bros": "brothers",
+    "assn": "association",
+    "mgmt": "management",
+}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(ORG_ABBREVIATIONS) + r")\b\.?")
+# Words that join a company name's parts, dropped (J & P = J AND P = J P; THE IS BANK)
+ORG_FILLERS = frozenset(("the", "and"))
+
+
+_SPACES = re.compile(r"\s+")
+# COMPANY closing a name, once legal forms are gone, is one too: HARA COMPANY is HARA CO,
+# and GALAX TRADING COMPANY LIMITED is GALAX TRADING CO., LTD. So are forms rigour does
+# not know, once their letters are run together: E.U. (Colombia's empresa unipersonal),
+# W.L.L. (the Gulf's with limited liability), S.A.L. (Lebanon's societe anonyme).
+# ... and one written onto the word before it (TECHNOLOGIESSARL, TRADINGCOMPANY)
+_GLUED_FORM = re.compile(r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b")
+_LAST_FORM = re.compile(r"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?compan(?:y|ies)|eu|wll|sal)[\s,.]*$")
+
+
+@lru_cache(maxsize=100_000)
+def org_text(latin_lower: str) -> str:
+    """A company name as compared: legal forms removed (``strip_org_forms_typos``); then
+    its spaced letters run together and its abbreviated words written out, and legal
+    forms removed again (S A DE C V, JOINT STOCK CO); and a closing COMPANY."""
+    text = strip_org_forms_typos(latin_lower)
+    again = _SPACED_LETTERS.sub(lambda m: " " + _NOT_LETTER.sub("", m.group(0)) + " ", text)
+    again = _ABBREVIATION.sub(lambda m: ORG_ABBREVIATIONS[m.group(1)], again)
+    if again != text:
+        text = strip_org_forms(_SPACES.sub(" ", again).strip())
+    return text
+
+
 @lru_cache(maxsize=100_000)
 def strip_org_forms(latin_lower: str) -> str:
     """Remove company legal forms (LLC, OOO, GmbH, S.A. de C.V., ...) from a lower-case name."""
     from rigour.names import remove_org_types
 
-    out = str(remove_org_types(latin_lower)).strip()
+    out = _LAST_FORM.sub("", str(remove_org_types(_GLUED_FORM.sub(r"\1 \2", latin_lower)))).strip()
     return out or latin_lower
 
 
