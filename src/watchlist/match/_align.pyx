@@ -659,8 +659,9 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
                 patronymics += st.qw[i]
         # A word the name gives twice, once paired (Kanyama Tshisiku KANYAMA, a surname
         # written again after the whole name; OSMAN MOHAMED HAMID MOHAMED, a grandfather
-        # named as the father) is an omission on the other side, never a different name
-        # contradicting one left over there.
+        # named as the father) says nothing the paired copy did not: it costs nothing,
+        # and is never a different name contradicting one left over on the other side.
+        # (MOHAMED MOHAMED against MOHAMED ALI stays at 0.5: ALI is still unmatched.)
         repeats_q = _repeats(qtoks, st.used_q, st.qw, n)
         repeats_c = _repeats(ctoks, st.used_c, st.cw, m)
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
@@ -691,7 +692,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         den += extra_q * tail_q + extra_c * tail_c
         if patronymics:
             den += extra_c * patronymics - patronymics
-        den += (extra_q - 1.0) * repeats_q + (extra_c - 1.0) * repeats_c
+        den -= repeats_q + repeats_c
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     finally:
         free(lq)
