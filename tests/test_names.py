@@ -281,6 +281,7 @@ def test_legal_form_typo_fix_leaves_other_words_alone() -> None:
         ("J & P ADVERTISING SA DE CV", "J AND P ADVERTISING, S.A. DE C.V."),
         ("THE IS BANK, AO", "IS BANK, AO"),
         ("TOP TECHNOLOGIESSARL", "TOP TECHNOLOGIES SARL"),  # a legal form run onto the name
+        ("PANAMERICAN IMPORTAND EXPORT", "PANAMERICAN IMPORT AND EXPORT"),  # AND run on too
         ("DUBAI TRADINGCOMPANY", "DUBAI TRADING COMPANY"),
         ("TALOON VOMPANY", "TALOON COMPANY"),  # and with a typo
     ],
@@ -298,7 +299,7 @@ def test_company_abbreviations_and_fillers() -> None:
     # COMPANY stays inside a name, where it is no legal form
     assert org_text("syrian company for metals") == "syrian company for metals"
     forms = analyze_name("THE J & P ADVERTISING", is_org=True, is_person=False)
-    assert forms[0].tokens == ("j", "p", "advertising")  # as J AND P ADVERTISING
+    assert forms[0].tokens == ("j", "and", "p", "advertising")  # as J AND P ADVERTISING
 
 
 def test_word_written_together_with_its_neighbour() -> None:

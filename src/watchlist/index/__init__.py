@@ -224,11 +224,12 @@ class ScreeningIndex:
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):
             near_keys(key, self._postings, self._neighbours, out, FUZZY_KEY_FACTOR)
-        if not out and len(token) >= MIN_RAW_TYPO:
-            # A word whose key finds nothing, not even one letter away: a typo can
-            # change a key by two letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN).
-            # The listed words (of letters) one letter left out, added, changed or
-            # swapped from the word as written find it.
+        if exact is None and len(token) >= MIN_RAW_TYPO:
+            # A word whose key no listed word has: a typo can change a key by two
+            # letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; EBRAHII is ABRAHI,
+            # EBRAHIMI ABRAHIMI), which the key's neighbourhood misses. The listed words
+            # (of letters) one letter left out, added, changed or swapped from the word
+            # as written find it.
             for w in typo_matches(token, self._typo_hashes, self._typo_owners, self._typo_words):
                 out.setdefault(self.traits[self._typo_words[w]][1], FUZZY_KEY_FACTOR)
         return list(out.items())

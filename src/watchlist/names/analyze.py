@@ -16,7 +16,7 @@ from watchlist.names.script import ABJADS, detect_script
 from watchlist.names.tokens import (
     JOIN_PREFIXES,
     JOIN_SUFFIXES,
-    ORG_FILLERS,
+    LEADING_ARTICLE,
     TITLES,
     org_text,
     token_weight,
@@ -167,9 +167,8 @@ def analyze_name(
         if is_person and not is_org:
             kept = [t for t in tokens if t not in TITLES]
             tokens = kept or tokens
-        elif is_org:
-            kept = [t for t in tokens if t not in ORG_FILLERS]
-            tokens = kept or tokens
+        elif is_org and len(tokens) > 1 and tokens[0] == LEADING_ARTICLE:
+            tokens = tokens[1:]
         if not tokens:
             continue
         given = _given_joined(tokens) if is_person and not is_org and script == "Latn" else None

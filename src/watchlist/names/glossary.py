@@ -166,8 +166,10 @@ def _english(word: str) -> str | None:
 def english_org_name(name: str) -> str | None:
     """The name with the Russian words this glossary knows in English and the legal
     forms left out; None when it knows none of them."""
-    # НАУЧНО-ИССЛЕДОВАТЕЛЬСКИЙ is one word in English: RESEARCH
+    # НАУЧНО-ИССЛЕДОВАТЕЛЬСКИЙ is one word in English: RESEARCH; НАУЧНО-ПРОИЗВОДСТВЕННЫЙ
+    # the lists mostly give as RESEARCH AND PRODUCTION (URALVAGONZAVOD), seldom SCIENTIFIC
     text = name.lower().replace("ё", "е").replace("научно-исследовательск", "исследовательск")
+    text = text.replace("научно-производственн", "исследовательск производственн")
     known = _LEGAL_PHRASES.search(text) is not None
     text = _LEGAL_PHRASES.sub(" ", text)
 

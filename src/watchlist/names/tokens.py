@@ -131,8 +131,9 @@ ORG_ABBREVIATIONS = {
     "mgmt": "management",
 }
 _ABBREVIATION = re.compile(r"\b(" + "|".join(ORG_ABBREVIATIONS) + r")\b\.?")
-# Words that join a company name's parts, dropped (J & P = J AND P = J P; THE IS BANK)
-ORG_FILLERS = frozenset(("the", "and"))
+# A company name's leading article is no part of it (THE IS BANK is IS BANK); inside a
+# name THE and AND stay, where a name run together holds them (IMPORTAND EXPORT).
+LEADING_ARTICLE = "the"
 
 
 _SPACES = re.compile(r"\s+")
@@ -141,7 +142,12 @@ _SPACES = re.compile(r"\s+")
 # not know, once their letters are run together: E.U. (Colombia's empresa unipersonal),
 # W.L.L. (the Gulf's with limited liability), S.A.L. (Lebanon's societe anonyme).
 # ... and one written onto the word before it (TECHNOLOGIESSARL, TRADINGCOMPANY)
-_GLUED_FORM = re.compile(r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b")
+_GLUED_FORM = re.compile(
+    r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b"
+    # short ones only where a name ends, which few words do with them (SUPLINKASRL,
+    # BEACHSAL, LACNOS.R.O.)
+    r"|\b([a-z0-9]{3,}?)(sal|srl|jsc|corp|fze|inc|ltda|eood|sro|(?:[a-z]\.){2,})(?=[\s,.]*$)"
+)
 _LAST_FORM = re.compile(r"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?compan(?:y|ies)|eu|wll|sal)[\s,.]*$")
 
 
@@ -150,7 +156,7 @@ def org_text(latin_lower: str) -> str:
     """A company name as compared: legal forms removed (``strip_org_forms_typos``); then
     its spaced letters run together and its abbreviated words written out, and legal
     forms removed again (S A DE C V, JOINT STOCK CO); and a closing COMPANY."""
-    text = strip_org_forms_typos(latin_lower)
+    text = strip_org_forms_typos(latin_lower.replace("&", " and "))  # J & P is J AND P
     again = _SPACED_LETTERS.sub(lambda m: " " + _NOT_LETTER.sub("", m.group(0)) + " ", text)
     again = _ABBREVIATION.sub(lambda m: ORG_ABBREVIATIONS[m.group(1)], again)
     if again != text:
@@ -158,12 +164,16 @@ def org_text(latin_lower: str) -> str:
     return text
 
 
+def _unglue(m: re.Match[str]) -> str:
+    return " ".join(g for g in m.groups() if g)
+
+
 @lru_cache(maxsize=100_000)
 def strip_org_forms(latin_lower: str) -> str:
     """Remove company legal forms (LLC, OOO, GmbH, S.A. de C.V., ...) from a lower-case name."""
     from rigour.names import remove_org_types
 
-    out = _LAST_FORM.sub("", str(remove_org_types(_GLUED_FORM.sub(r"\1 \2", latin_lower)))).strip()
+    out = _LAST_FORM.sub("", str(remove_org_types(_GLUED_FORM.sub(_unglue, latin_lower)))).strip()
     return out or latin_lower
 
 
