@@ -277,6 +277,8 @@ def test_legal_form_typo_fix_leaves_other_words_alone() -> None:
         ("JOINT STOCK CO GENBANK", "JOINT STOCK COMPANY GENBANK"),  # a legal form once written out
         ("GALAX TRADING COMPANY LIMITED", "GALAX TRADING CO., LTD."),
         ("jaraco s a", "JARACO S.A."),  # dots left out
+        ("g l g  s a", "G.L.G. S.A."),
+        ("profinet pte  ltd", "PROFINET PTE. LTD."),
         ("multiservicios jeviz s a de c v", "MULTISERVICIOS JEVIZ S.A. DE C.V."),
         ("J & P ADVERTISING SA DE CV", "J AND P ADVERTISING, S.A. DE C.V."),
         ("THE IS BANK, AO", "IS BANK, AO"),

@@ -11,8 +11,7 @@ matched well, since lists and customers often give more or fewer middle names.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz.process import cdist
@@ -41,16 +40,15 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class TokenPair:
+# Named tuples: immutable, and made for every hit at a third of a frozen dataclass' cost
+class TokenPair(NamedTuple):
     query: str
     candidate: str
     similarity: float
     how: str  # one of HOWS: exact, initial, phonetic, equivalent, skeleton, fuzzy, ...
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
+class NameMatch(NamedTuple):
     score: float
     query: NameForm
     candidate: NameForm

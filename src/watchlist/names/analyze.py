@@ -5,9 +5,9 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
+from typing import NamedTuple
 
 from watchlist.names import arabic, chinese
 from watchlist.names.glossary import english_org_name
@@ -27,9 +27,11 @@ from watchlist.names.translit import ascii_fold, to_latin
 _PARENS = re.compile(r"\([^)]*\)")
 
 
-@dataclass(frozen=True, slots=True)
-class NameForm:
-    """One comparable rendering of a name: Latin tokens with their keys and weights."""
+class NameForm(NamedTuple):
+    """One comparable rendering of a name: Latin tokens with their keys and weights.
+
+    Immutable; a named tuple rather than a frozen dataclass, whose ``__init__`` (one
+    ``object.__setattr__`` per field) cost three times as much, for every query form."""
 
     original: str  # the name as written
     latin: str  # the Latin rendering this form was made from

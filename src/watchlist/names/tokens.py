@@ -108,6 +108,18 @@ def strip_org_forms_typos(latin_lower: str) -> str:
 # lists and customers dot, space or run them together at will.
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ .]+[a-z](?![a-z0-9]))+\.?")
 _NOT_LETTER = re.compile(r"[^a-z]")
+# letters a run closing a name ends with that are its legal form (G L G S A is G.L.G. S.A.)
+_RUN_FORMS = ("sas", "srl", "sro", "spa", "sal", "llc", "plc", "wll", "sa", "sl", "ag", "bv", "nv", "eu")
+
+
+def _run_together(m: re.Match[str]) -> str:
+    letters = _NOT_LETTER.sub("", m.group(0))
+    if m.end() >= len(m.string.rstrip(" .,")):
+        for form in _RUN_FORMS:
+            if letters.endswith(form) and len(letters) - len(form) >= 2:
+                return f" {letters[: -len(form)]} {form} "
+    return f" {letters} "
+
 # Company words written short (CO, INTL, TRDG): written out, so that HARA CO is HARA
 # COMPANY and JOINT STOCK CO is the legal form JOINT STOCK COMPANY. Only abbreviations
 # that stand for one word; IND (industrial, industries, India) and TECH stay as written.
@@ -156,8 +168,9 @@ def org_text(latin_lower: str) -> str:
     """A company name as compared: legal forms removed (``strip_org_forms_typos``); then
     its spaced letters run together and its abbreviated words written out, and legal
     forms removed again (S A DE C V, JOINT STOCK CO); and a closing COMPANY."""
-    text = strip_org_forms_typos(latin_lower.replace("&", " and "))  # J & P is J AND P
-    again = _SPACED_LETTERS.sub(lambda m: " " + _NOT_LETTER.sub("", m.group(0)) + " ", text)
+    # J & P is J AND P; rigour misses a form written with two spaces (PTE  LTD)
+    text = strip_org_forms_typos(_SPACES.sub(" ", latin_lower.replace("&", " and ")))
+    again = _SPACED_LETTERS.sub(_run_together, text)
     again = _ABBREVIATION.sub(lambda m: ORG_ABBREVIATIONS[m.group(1)], again)
     if again != text:
         text = strip_org_forms(_SPACES.sub(" ", again).strip())
