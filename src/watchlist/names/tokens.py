@@ -67,7 +67,9 @@ def tokenize(latin: str) -> list[str]:
 _LEGAL_WORDS = frozenset(
     """limited company corporation incorporated joint venture stock gmbh sociedad anonima
     capital variable limitada responsabilidad societe anonyme aktiengesellschaft
-    gesellschaft haftung partnership liability private public sarl""".split()
+    gesellschaft haftung partnership liability private public sarl unlimited
+    aktsionernoe obshchestvo obschestvo otkrytoe zakrytoe publichnoe ogranichennoy
+    ogranichennoi otvetstvennostyu otvetstvennostiu""".split()  # the last Russian ones as OFAC writes them
 )
 _WORD_RE = re.compile(r"[a-z]+")
 
