@@ -235,10 +235,13 @@ class ScreeningIndex:
         return list(out.items())
 
     def _token_postings(self, key: str, skeleton: str | None, token: str) -> tuple[Any, Any, int] | None:
-        """(sorted names, their best credit, total postings) for one query key: every key
-        variant's postings (and the skeleton's, for abjad queries) merged once, each name
-        with the credit of its best variant. Memoised: the index never changes, and the
-        same words come back query after query."""
+        """(sorted names, their best credit, how common the word is) for one query key:
+        every key variant's postings (and the skeleton's, for abjad queries) merged once,
+        each name with the credit of its best variant. How common: the names holding the
+        key itself where listed names do, else all the variants find. A rare word's
+        neighbours do not make it common (AHOME is on one name; HUMA, HUMAN one letter
+        from its key on hundreds). Memoised: the index never changes, and the same words
+        come back query after query."""
         # An unknown key's variants may depend on the word as written (_key_variants);
         # keyed by the word for every unknown key, which only costs some repetition.
         memo_key = (key, skeleton, None if key in self._postings else token)
@@ -254,11 +257,18 @@ class ScreeningIndex:
             out = (ids, np.full(len(ids), arrays[0][1], dtype=np.float32), len(ids))
         elif arrays:
             ids, credit = merge_best([a for a, _ in arrays], [c for _, c in arrays])
-            out = (ids, credit, sum(len(a) for a, _ in arrays))
+            out = (ids, credit, self.commonness(key, sum(len(a) for a, _ in arrays)))
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[memo_key] = out
         return out
+
+    def commonness(self, key: str, found: int) -> int:
+        """How common a query word is, for retrieval's rare-words-first order: the
+        listed names holding its key where some do, else ``found``, the postings of all
+        its variants (and skeleton)."""
+        exact = self._postings.get(key)
+        return len(exact) if exact is not None else found
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -191,6 +191,7 @@ class CustomerIndex:
                     sk = skel if skel is not None and skel in skeletons else None
                     if sk is not None:
                         size += len(skeletons[sk])
+                    size = index.commonness(key, size)
                     if last:
                         size = LAST_SEED
                     if keys or sk is not None:
