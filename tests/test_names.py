@@ -304,6 +304,18 @@ def test_company_abbreviations_and_fillers() -> None:
     assert forms[0].tokens == ("j", "and", "p", "advertising")  # as J AND P ADVERTISING
 
 
+def test_muhammad_run_into_the_next_name() -> None:
+    # UK list, Name Non-Latin Script, against its own Latin name
+    assert _best("نظر محمدعبد البصیر", "NAZIR MOHAMMAD ABDUL BASIR") >= DEFAULT_THRESHOLD
+    assert _best("محمدديب زيتون", "Muhammad Dib ZAYTUN") >= DEFAULT_THRESHOLD
+    # ... but one Persian surname stays one word
+    from watchlist.names.translit import to_latin
+
+    assert to_latin("محمدی", "Arab") == ["mhmdy"]
+    assert to_latin("محمدیان", "Arab") == ["mhmdyan"]
+    assert to_latin("محمدپور", "Arab") == ["mhmdpwr"]
+
+
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
 

@@ -125,11 +125,23 @@ _SILENT_HEH = re.compile("[\u0647\u06c1\u06d5]\u200c")
 _ARTICLE = re.compile(r"(?<!\w)\u0627\u0644(?=\w{3})")
 
 
+# MUHAMMAD run into the name after it (محمدعبد, محمدديب): data entry drops the space,
+# the lists write two words. Not where the rest makes one Persian surname with it
+# (محمدی MOHAMMADI, محمدیان MOHAMMADIAN, محمدپور, محمدزاده, محمدنیا, محمدخانی, محمدلو).
+_MUHAMMAD = "\u0645\u062d\u0645\u062f"
+_MUHAMMAD_JOINED = re.compile(
+    rf"(?<!\w){_MUHAMMAD}(?=\w{{3}})"
+    r"(?!(?:[\u06cc\u064a\u0649]\u0627\u0646|\u067e\u0648\u0631|\u0632\u0627\u062f|\u0646[\u06cc\u064a]\u0627|\u062e\u0627\u0646|\u0644\u0648))"
+)
+
+
 def _prepare_abjad(text: str) -> str:
     if "\u200c" in text:
         text = _SILENT_HEH.sub("\u0650", text)
     if "\u0627\u0644" in text:
         text = _ARTICLE.sub("\u0627\u0644 ", text)
+    if _MUHAMMAD in text:
+        text = _MUHAMMAD_JOINED.sub(_MUHAMMAD + " ", text)
     return text.translate(_ABJAD_LETTERS)
 
 
