@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from watchlist.index._postings import accumulate, merge_best, select
+from watchlist.index._postings import RELATIVE_CUT, accumulate, merge_best, select
 
 ids_lists = st.lists(st.integers(0, 300), max_size=40)
 credits = st.sampled_from([1.0, 0.9, 0.8])
@@ -86,6 +86,6 @@ def test_select_takes_the_best_names_ties_to_the_earlier(per_form: list[dict[int
     want = [
         (i, [fi for fi, d in enumerate(kept) if d.get(i, 0.0) >= 0.8 * v])
         for i, v in top
-        if top and v >= top[0][1] * 0.4
+        if top and v >= top[0][1] * RELATIVE_CUT
     ]
     assert got == want

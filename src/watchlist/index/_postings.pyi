@@ -1,6 +1,8 @@
 # Types of the compiled postings merge (_postings.pyx).
 from typing import Any
 
+RELATIVE_CUT: float
+
 def merge_best(arrays: list[Any], credits: list[float]) -> tuple[Any, Any]: ...
 def accumulate(
     arrays: list[Any],

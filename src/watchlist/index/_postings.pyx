@@ -281,6 +281,13 @@ cdef float _find(Scored* items, int n, int ident, bint* found) noexcept nogil:
     return items[lo].score if found[0] else 0.0
 
 
+# Names that share less than half as much of the query as the best one do not score
+# near it. Half, not 0.4: 17% fewer names to align, and not one outcome changed on
+# eval/cases.jsonl or eval/probe.py (7,192 and 11,318 cases); at 0.55 one of each is lost.
+RELATIVE_CUT = 0.5
+cdef double _RELATIVE_CUT = RELATIVE_CUT
+
+
 def select(list ids_per_form, list scores_per_form, list divisors, ntokens, list form_lens, int max_names, float tie_break):
     """The names to compare: [(name, [forms worth comparing with it])], best first.
 
@@ -289,7 +296,7 @@ def select(list ids_per_form, list scores_per_form, list divisors, ntokens, list
     ``tie_break`` per word of difference in
     length (among names sharing as much of the query, those with about as many words
     come first), and the form's 2 x max_names best; then the max_names best over all
-    forms (ties to the earlier name), as far as they reach 0.4 of the best. A name is
+    forms (ties to the earlier name), as far as they reach half the best. A name is
     compared with each form that scores it at least 0.8 of its best.
     """
     cdef int nforms = len(ids_per_form), fi, t, n, total = 0, count, m
@@ -355,8 +362,7 @@ def select(list ids_per_form, list scores_per_form, list divisors, ntokens, list
         out = []
         if m == 0:
             return out
-        # Names that share far less of the query than the best one cannot score near it.
-        cut = <double>merged[0].score * 0.4
+        cut = <double>merged[0].score * _RELATIVE_CUT
         for t in range(m):
             best = merged[t].score
             if best < cut:
