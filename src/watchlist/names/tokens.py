@@ -163,6 +163,11 @@ _GLUED_FORM = re.compile(
     r"|\b([a-z0-9]{3,}?)(sal|srl|jsc|corp|fze|inc|ltda|eood|sro|(?:[a-z]\.){2,})(?=[\s,.]*$)"
 )
 _LAST_FORM = re.compile(r"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?compan(?:y|ies)|eu|wll|sal)[\s,.]*$")
+# What the two patterns need to be worth running (most names have neither): plain
+# substring tests cost a fraction of the patterns' scans
+_GLUED_LONG = ("company", "limited", "ltd", "llc", "gmbh", "sarl")
+_GLUED_SHORT = ("sal", "srl", "jsc", "corp", "fze", "inc", "ltda", "eood", "sro")
+_LAST_FORMS = ("company", "companies", "eu", "wll", "sal")
 
 
 @lru_cache(maxsize=100_000)
@@ -172,6 +177,8 @@ def org_text(latin_lower: str) -> str:
     forms removed again (S A DE C V, JOINT STOCK CO); and a closing COMPANY."""
     # J & P is J AND P; rigour misses a form written with two spaces (PTE  LTD)
     text = strip_org_forms_typos(_SPACES.sub(" ", latin_lower.replace("&", " and ")))
+    if not any(len(w) == 1 or w in ORG_ABBREVIATIONS for w in _WORD_RE.findall(text)):
+        return text
     again = _SPACED_LETTERS.sub(_run_together, text)
     again = _ABBREVIATION.sub(lambda m: ORG_ABBREVIATIONS[m.group(1)], again)
     if again != text:
@@ -188,8 +195,14 @@ def strip_org_forms(latin_lower: str) -> str:
     """Remove company legal forms (LLC, OOO, GmbH, S.A. de C.V., ...) from a lower-case name."""
     from rigour.names import remove_org_types
 
-    out = _LAST_FORM.sub("", str(remove_org_types(_GLUED_FORM.sub(_unglue, latin_lower)))).strip()
-    return out or latin_lower
+    text = latin_lower
+    end = text.rstrip(" ,.")
+    if any(f in text for f in _GLUED_LONG) or end.endswith(_GLUED_SHORT) or "." in end[-4:]:
+        text = _GLUED_FORM.sub(_unglue, text)
+    out = str(remove_org_types(text))
+    if out.rstrip(" ,.").endswith(_LAST_FORMS):
+        out = _LAST_FORM.sub("", out)
+    return out.strip() or latin_lower
 
 
 _PATRONYMIC = re.compile(
