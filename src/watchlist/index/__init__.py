@@ -224,6 +224,10 @@ class ScreeningIndex:
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):
             near_keys(key, self._postings, self._neighbours, out, FUZZY_KEY_FACTOR)
+            if exact is not None:
+                # ... and a listed word is one spelling of itself before it is a typo of
+                # a word on hundreds of names (REAL of AL)
+                out = {k: c for k, c in out.items() if c > FUZZY_KEY_FACTOR or len(self._postings[k]) <= BIG_POSTINGS}
         if exact is None and len(token) >= MIN_RAW_TYPO:
             # A word whose key no listed word has: a typo can change a key by two
             # letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; EBRAHII is ABRAHI,
