@@ -253,26 +253,29 @@ class ScreeningIndex:
         if hit is not False:
             return hit  # type: ignore[return-value]
         arrays = [(self._np[k], credit) for k, credit in self._key_variants(key, token)]
+        on_skeleton = 0
         if skeleton is not None and skeleton in self._np_skeletons:
             arrays.append((self._np_skeletons[skeleton], 0.9))
+            on_skeleton = len(arrays[-1][0])
         out: tuple[Any, Any, int] | None = None
         if len(arrays) == 1:
             ids = arrays[0][0]
             out = (ids, np.full(len(ids), arrays[0][1], dtype=np.float32), len(ids))
         elif arrays:
             ids, credit = merge_best([a for a, _ in arrays], [c for _, c in arrays])
-            out = (ids, credit, self.commonness(key, sum(len(a) for a, _ in arrays)))
+            out = (ids, credit, self.commonness(key, sum(len(a) for a, _ in arrays), on_skeleton))
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[memo_key] = out
         return out
 
-    def commonness(self, key: str, found: int) -> int:
+    def commonness(self, key: str, found: int, on_skeleton: int = 0) -> int:
         """How common a query word is, for retrieval's rare-words-first order: the
-        listed names holding its key where some do, else ``found``, the postings of all
-        its variants (and skeleton)."""
+        listed names holding its key where some do, plus those holding its consonant
+        skeleton (``on_skeleton``, for an abjad query's word: MHMD is as common as every
+        MUHAMMAD), else ``found``, the postings of all its variants and skeleton."""
         exact = self._postings.get(key)
-        return len(exact) if exact is not None else found
+        return len(exact) + on_skeleton if exact is not None else found
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -189,9 +189,8 @@ class CustomerIndex:
                         v = variants[vkey] = (ks, sum(len(postings[k]) for k in ks))
                     keys, size = v
                     sk = skel if skel is not None and skel in skeletons else None
-                    if sk is not None:
-                        size += len(skeletons[sk])
-                    size = index.commonness(key, size)
+                    on_skeleton = len(skeletons[sk]) if sk is not None else 0
+                    size = index.commonness(key, size + on_skeleton, on_skeleton)
                     if last:
                         size = LAST_SEED
                     if keys or sk is not None:
