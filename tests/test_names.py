@@ -316,6 +316,24 @@ def test_muhammad_run_into_the_next_name() -> None:
     assert to_latin("محمدپور", "Arab") == ["mhmdpwr"]
 
 
+_COMPANY_PIECES = st.sampled_from(
+    ["co", "ltd", "s", "a", "de", "c", "v", "&", "and", "the", "company", "sarl", "intl", "x",
+     "trading", "eu", "gmbh", "llc", "sal", "srl", ".", ",", " ", "  ", "un", "limited", "1"]
+)
+
+
+@given(st.lists(_COMPANY_PIECES, max_size=10).map(" ".join), st.lists(_COMPANY_PIECES, max_size=10).map("".join))
+def test_company_analysis_takes_any_mix_of_legal_forms(spaced: str, glued: str) -> None:
+    from watchlist.names.tokens import org_text
+
+    for text in (spaced, glued, spaced.upper() + glued):
+        assert isinstance(org_text(text.lower()), str)
+        for form in analyze_name(text, is_org=True, is_person=False):
+            assert form.tokens and all(form.tokens)
+            assert len(form.tokens) == len(form.keys) == len(form.weights)
+            assert 0.0 <= compare_forms(form, form).score <= 1.0
+
+
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
 
