@@ -204,6 +204,16 @@ def _syllabic_forms(text: str, script: str) -> list[str]:
     return out
 
 
+# Kazakh, Kyrgyz, Uzbek, Tajik, Tatar and Bashkir letters Russian has not, as Russian
+# writes these names (Тоқаев TOKAYEV, Нұрсұлтан NURSULTAN, Раҳмон RAKHMON): the Russian
+# schemes left them as they were, or split the word at them. Not І, which Ukrainian and
+# Belarusian write too, and which every scheme reads as I.
+_CENTRAL_ASIAN_CYRILLIC = str.maketrans(
+    "ҚқҒғҢңҮүҰұҺһӘәӨөҲҳҶҷӢӣӮӯҘҙҠҡҪҫҖҗ",
+    "КкГгНнУуУуХхАаОоХхЧчИиУуЗзКкСсЖж",
+)
+
+
 def to_latin(text: str, script: str) -> list[str]:
     """Every distinct Latin (ASCII) rendering of ``text`` under the schemes for its script."""
     return list(_to_latin(text, script))
@@ -217,6 +227,8 @@ def _to_latin(text: str, script: str) -> tuple[str, ...]:
             return tuple(forms)
     if script in ABJADS:
         text = _prepare_abjad(text)
+    elif script == "Cyrl":
+        text = text.translate(_CENTRAL_ASIAN_CYRILLIC)
     out: list[str] = []
     for scheme in _SCHEMES.get(script, _DEFAULT):
         form = _latin_leftovers(_transliterator(scheme).transliterate(text))
@@ -230,8 +242,15 @@ def _fold() -> Any:
     return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
+# Latin letters ICU's Latin-ASCII leaves as they are, which tokenising would then drop
+# (ƏLIYEV came out LIYEV): Azerbaijani schwa as the lists write it (ALIYEV, MAMMADOV),
+# and the open O and gamma of West African alphabets (Akan, Ewe).
+_LATIN_LEFT_OVER = str.maketrans({"ə": "a", "Ə": "A", "ǝ": "a", "Ǝ": "A", "ɔ": "o", "Ɔ": "O", "ɣ": "g", "Ɣ": "G"})
+
+
 def ascii_fold(text: str) -> str:
-    """Latin text with its diacritics and ligatures folded to ASCII (Å->A, ß->ss, Ø->O)."""
+    """Latin text with its diacritics and ligatures folded to ASCII (Å->A, ß->ss, Ø->O,
+    Ə->A)."""
     if text.isascii():
         return text
-    return str(_fold().transliterate(text))
+    return str(_fold().transliterate(text.translate(_LATIN_LEFT_OVER)))
