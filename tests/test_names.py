@@ -347,6 +347,12 @@ def test_latin_and_cyrillic_letters_russian_and_english_lack() -> None:
     assert "Oleksiy" in to_latin("Олексій", "Cyrl")  # Ukrainian І is left to its scheme
 
 
+@pytest.mark.parametrize("word", ["کۆبانی", "ڕێکخراو", "ئۇيغۇر", "ډاکټر", "ڪراچي"])
+def test_kurdish_uyghur_pashto_sindhi_letters_do_not_cut_a_word(word: str) -> None:
+    forms = analyze_name(word)
+    assert forms and all(len(f.tokens) == 1 for f in forms), [f.tokens for f in forms]
+
+
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
 

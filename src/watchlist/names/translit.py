@@ -87,6 +87,41 @@ _ABJAD_LETTERS = str.maketrans(
         "\u06cd": "\u064a",
         "\u06d0": "\u064a",
         "\u06d2": "\u064a",
+        "\u0689": "\u062f",  # Pashto DDAL, TSE, TTE
+        "\u0685": "\u0633",
+        "\u067c": "\u062a",
+        # Kurdish (Sorani), Uyghur, Sindhi and Maghrebi letters, which no transliterator
+        # here knows: the word was cut at them. Kurdish O, E, RR, LL, V (KOBANÊ کۆبانێ)
+        "\u06c6": "\u0648",
+        "\u06ce": "\u064a",
+        "\u0695": "\u0631",
+        "\u06b5": "\u0644",
+        "\u06a4": "\u0641",
+        # Uyghur U, UE, W, NG
+        "\u06c7": "\u0648",
+        "\u06c8": "\u0648",
+        "\u06cb": "\u0648",
+        "\u06ad": "\u0646",
+        # Sindhi implosives and aspirates as the plain letter
+        "\u06aa": "\u0643",
+        "\u067b": "\u0628",
+        "\u0684": "\u062c",
+        "\u068f": "\u062f",
+        "\u068d": "\u062f",
+        "\u068a": "\u062f",
+        "\u067a": "\u062a",
+        "\u067d": "\u062a",
+        "\u067f": "\u062a",
+        "\u06a6": "\u0641",
+        "\u06b3": "\u06af",
+        "\u06bb": "\u0646",
+        "\u0687": "\u0686",
+        # ALEF WASLA and Persian HEH with YEH (ezafe) as plain ALEF and HEH
+        "\u0671": "\u0627",
+        "\u06c0": "\u0647",
+        # Maghrebi QAF (G: ڨ), and the Jawi NGA
+        "\u06a8": "\u0642",
+        "\u06a0": "\u063a",
         "\u200c": None,
         "\u200e": None,
         "\u200f": None,
