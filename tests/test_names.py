@@ -344,6 +344,7 @@ def test_latin_and_cyrillic_letters_russian_and_english_lack() -> None:
     assert to_latin("Қасым-Жомарт Тоқаев", "Cyrl")[0] == "Kasym-Zhomart Tokayev"
     assert to_latin("Нұрсұлтан", "Cyrl")[0] == "Nursultan"
     assert "Rakhmon" in to_latin("Раҳмон", "Cyrl")
+    assert analyze_name("Ахмад-ХӀаджи")[0].tokens == ("akhmad", "khadzhi")  # Chechen palochka
     assert "Oleksiy" in to_latin("Олексій", "Cyrl")  # Ukrainian І is left to its scheme
 
 

@@ -239,13 +239,15 @@ def _syllabic_forms(text: str, script: str) -> list[str]:
     return out
 
 
-# Kazakh, Kyrgyz, Uzbek, Tajik, Tatar and Bashkir letters Russian has not, as Russian
-# writes these names (Тоқаев TOKAYEV, Нұрсұлтан NURSULTAN, Раҳмон RAKHMON): the Russian
-# schemes left them as they were, or split the word at them. Not І, which Ukrainian and
-# Belarusian write too, and which every scheme reads as I.
+# Kazakh, Kyrgyz, Uzbek, Tajik, Tatar, Bashkir and Azerbaijani letters Russian has not,
+# as Russian writes these names (Тоқаев TOKAYEV, Нұрсұлтан NURSULTAN, Раҳмон RAKHMON):
+# the Russian schemes left them as they were, or split the word at them. The Caucasian
+# palochka (ХӀусейн, Chechen HUSEYN) marks the sound before it and is dropped. Not І,
+# which Ukrainian and Belarusian write too, and which every scheme reads as I.
 _CENTRAL_ASIAN_CYRILLIC = str.maketrans(
-    "ҚқҒғҢңҮүҰұҺһӘәӨөҲҳҶҷӢӣӮӯҘҙҠҡҪҫҖҗ",
-    "КкГгНнУуУуХхАаОоХхЧчИиУуЗзКкСсЖж",
+    "ҚқҒғҢңҮүҰұҺһӘәӨөҲҳҶҷӢӣӮӯҘҙҠҡҪҫҖҗҜҝҸҹ",
+    "КкГгНнУуУуХхАаОоХхЧчИиУуЗзКкСсЖжГгЧч",
+    "Ӏӏ",
 )
 
 
