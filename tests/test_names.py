@@ -354,6 +354,18 @@ def test_kurdish_uyghur_pashto_sindhi_letters_do_not_cut_a_word(word: str) -> No
     assert forms and all(len(f.tokens) == 1 for f in forms), [f.tokens for f in forms]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [  # OpenSanctions gives these companies their Ukrainian names beside the English
+        ('Товариство з обмеженою відповідальністю "РТЦ"', "RTTs LLC"),
+        ("Акціонерне товариство «Концерн Калашнікова»", "Concern Kalashnikov"),
+        ('Общество с ограниченной ответственностью "РТЦ"', "RTTs LLC"),
+    ],
+)
+def test_legal_forms_in_other_scripts_go_before_transliteration(query: str, listed: str) -> None:
+    assert _best(query, listed, org=True) >= DEFAULT_THRESHOLD
+
+
 def test_word_written_together_with_its_neighbour() -> None:
     assert _best("SAYYED GHIASSOUDDINEAGHA", "SAYYED GHIASSOUDDINE AGHA") >= DEFAULT_THRESHOLD
 

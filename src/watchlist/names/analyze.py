@@ -19,6 +19,7 @@ from watchlist.names.tokens import (
     LEADING_ARTICLE,
     TITLES,
     org_text,
+    strip_org_forms,
     token_weight,
     tokenize,
 )
@@ -113,6 +114,26 @@ def _form(
     )
 
 
+# Company legal forms written in CJK scripts, without spaces to tell them apart (rigour
+# finds words): Chinese 有限公司 and kin, Japanese 株式会社 and kin.
+_CJK_LEGAL_FORMS = re.compile(
+    "股份有限公司|有限責任公司|有限责任公司|有限公司|股份公司|公開株式会社|株式会社|有限会社|合同会社|合資会社|合名会社"
+)
+
+
+@lru_cache(maxsize=20_000)
+def non_latin_org_text(name: str, script: str) -> str:
+    """A company name in another script without its legal forms, before it is
+    transliterated: rigour knows them as written (ТОВАРИСТВО З ОБМЕЖЕНОЮ
+    ВІДПОВІДАЛЬНІСТЮ, ТОО, АДКРЫТАЕ АКЦЫЯНЕРНАЕ ТАВАРЫСТВА, المحدودة), where the
+    transliterations of Ukrainian, Belarusian or Kazakh ones are no words it knows."""
+    if script in ("Hani", "Jpan"):
+        out = _CJK_LEGAL_FORMS.sub(" ", name).strip()
+    else:
+        out = strip_org_forms(name.lower())
+    return out or name
+
+
 _ORG_TYPES = ("organization", "vessel", "aircraft")
 
 
@@ -141,11 +162,12 @@ def analyze_name(
     joinable particles), but those whose tokens are in ``exclude``; weights scaled by
     ``rarity`` where given. Empty when the name has no letters or digits."""
     script = detect_script(name)
-    latins = [ascii_fold(name)] if script == "Latn" else to_latin(name, script)
-    if "(" in name:
+    written = name if script == "Latn" or not is_org else non_latin_org_text(name, script)
+    latins = [ascii_fold(name)] if script == "Latn" else to_latin(written, script)
+    if "(" in written:
         # "ABU AHMAD AL-AMRIKI (The American)", "... (IRGC)": also without the aside
-        bare = _PARENS.sub(" ", name).strip()
-        if bare and bare != name:
+        bare = _PARENS.sub(" ", written).strip()
+        if bare and bare != written:
             latins += [ascii_fold(bare)] if script == "Latn" else to_latin(bare, script)
     if script == "Cyrl" and is_org:
         english = english_org_name(name)
