@@ -122,6 +122,7 @@ def _run_together(m: re.Match[str]) -> str:
                 return f" {letters[: -len(form)]} {form} "
     return f" {letters} "
 
+
 # Company words written short (CO, INTL, TRDG): written out, so that HARA CO is HARA
 # COMPANY and JOINT STOCK CO is the legal form JOINT STOCK COMPANY. Only abbreviations
 # that stand for one word; IND (industrial, industries, India) and TECH stay as written.
@@ -151,17 +152,17 @@ LEADING_ARTICLE = "the"
 
 
 _SPACES = re.compile(r"\s+")
+# A legal form written onto the word before it (TECHNOLOGIESSARL, TRADINGCOMPANY); the
+# short ones only where a name ends, which few words do with them (SUPLINKASRL,
+# BEACHSAL, LACNOS.R.O.)
+_GLUED_FORM = re.compile(
+    r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b"
+    r"|\b([a-z0-9]{3,}?)(sal|srl|jsc|corp|fze|inc|ltda|eood|sro|(?:[a-z]\.){2,})(?=[\s,.]*$)"
+)
 # COMPANY closing a name, once legal forms are gone, is one too: HARA COMPANY is HARA CO,
 # and GALAX TRADING COMPANY LIMITED is GALAX TRADING CO., LTD. So are forms rigour does
 # not know, once their letters are run together: E.U. (Colombia's empresa unipersonal),
 # W.L.L. (the Gulf's with limited liability), S.A.L. (Lebanon's societe anonyme).
-# ... and one written onto the word before it (TECHNOLOGIESSARL, TRADINGCOMPANY)
-_GLUED_FORM = re.compile(
-    r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b"
-    # short ones only where a name ends, which few words do with them (SUPLINKASRL,
-    # BEACHSAL, LACNOS.R.O.)
-    r"|\b([a-z0-9]{3,}?)(sal|srl|jsc|corp|fze|inc|ltda|eood|sro|(?:[a-z]\.){2,})(?=[\s,.]*$)"
-)
 _LAST_FORM = re.compile(r"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?compan(?:y|ies)|eu|wll|sal)[\s,.]*$")
 # What the two patterns need to be worth running (most names have neither): plain
 # substring tests cost a fraction of the patterns' scans
