@@ -29,6 +29,7 @@ from watchlist.screen.monitor import (
     evidence_bound,
     filed_names,
     plan_delta,
+    reached,
     screen_customer,
     touches,
 )
@@ -185,3 +186,16 @@ def test_plan_is_the_same_on_forked_workers(
     one, two = plan(1), plan(2)
     assert one.customers == two.customers and one.reasons == two.reasons
     assert 0 < len(one.customers) < len(book)
+
+
+def test_reached_is_who_touches_lists_and_stops_past_its_budget(
+    world: tuple[ScreeningIndex, list[Customer], list[Entity]],
+) -> None:
+    index, book, entities = world
+    left = random.Random(6).sample(entities, 300)
+    cidx = CustomerIndex(index, book)
+    every = reached(cidx, left)
+    assert every == set(touches(index, cidx, left))
+    assert every, "300 entries should reach some customers"
+    some = reached(cidx, left, budget=len(every) / 3)
+    assert len(every) / 3 < len(some) <= len(every) and some <= every

@@ -35,6 +35,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import tempfile
@@ -328,6 +329,19 @@ def touches(index: ScreeningIndex, customers: CustomerIndex, entities: Sequence[
     return out
 
 
+def reached(customers: CustomerIndex, entities: Sequence[Entity], budget: float = math.inf) -> set[int]:
+    """The positions of the customers whose screen can retrieve a listed name of
+    ``entities`` (the customers ``touches`` lists, without what it keeps of each pair);
+    it stops once more than ``budget`` are found."""
+    out: set[int] = set()
+    forms = customers.forms
+    for n in filed_names(entities):
+        out.update(forms[fid][0] for fid in customers.reach(n.keys, n.skeletons))
+        if len(out) > budget:
+            break
+    return out
+
+
 def _check_pairs(
     index: ScreeningIndex,
     customers: CustomerIndex,
@@ -528,7 +542,8 @@ def plan_delta(
     # 1. Entries that left (removed, or changed: their old record) make room in the
     #    bounded candidate lists of every customer whose screen could retrieve them, and
     #    let in names that were crowded out, ties at the cap included: screen those.
-    old_touch = touches(index, cidx, old_records)
+    #    Only which customers matters here, and past the full-run share not even that.
+    old_touch = reached(cidx, old_records, full_share * len(customers) - len(plan.customers))
     plan.add((cidx.customers[pos].id for pos in old_touch), "a removed or changed entry made room")
     t = plan.lap("entries that left", t)
     if len(plan.customers) > full_share * len(customers):
