@@ -34,10 +34,13 @@ def main() -> None:
     args = ap.parse_args()
     scores: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
     for path in sorted(DATA.glob("*/*.json")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            entity = json.loads(line)
+            try:
+                entity = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(f"{path}, line {lineno}: not a JSON entity ({exc.msg})") from None
             props = entity.get("properties", {})
             names = sorted(set(props.get("name", []) + props.get("alias", [])))
             company = entity.get("schema") in COMPANY_SCHEMAS

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -223,11 +224,10 @@ class ScreeningIndex:
         # A key already common among listed names is a real spelling, not a typo: its
         # one-edit neighbours would only add noise (and time).
         if len(key) >= MIN_DELETE_KEY - 1 and (exact is None or len(exact) < COMMON_KEY):
-            near_keys(key, self._postings, self._neighbours, out, FUZZY_KEY_FACTOR)
-            if exact is not None:
-                # ... and a listed word is one spelling of itself before it is a typo of
-                # a word on hundreds of names (REAL of AL)
-                out = {k: c for k, c in out.items() if c > FUZZY_KEY_FACTOR or len(self._postings[k]) <= BIG_POSTINGS}
+            # ... and a listed word is one spelling of itself before it is a typo of a
+            # word on hundreds of names (REAL of AL)
+            most = BIG_POSTINGS if exact is not None else sys.maxsize
+            near_keys(key, self._postings, self._neighbours, out, FUZZY_KEY_FACTOR, most)
         if exact is None and len(token) >= MIN_RAW_TYPO:
             # A word whose key no listed word has: a typo can change a key by two
             # letters (RAMCGARAN is RAMKGARAN, RAMCHARAN RAMCARAN; EBRAHII is ABRAHI,
@@ -259,10 +259,10 @@ class ScreeningIndex:
             on_skeleton = len(arrays[-1][0])
         out: tuple[Any, Any, int] | None = None
         if len(arrays) == 1:
-            ids = arrays[0][0]
-            out = (ids, np.full(len(ids), arrays[0][1], dtype=np.float32), len(ids))
+            ids, credit = arrays[0][0], np.full(len(arrays[0][0]), arrays[0][1], dtype=np.float32)
         elif arrays:
             ids, credit = merge_best([a for a, _ in arrays], [c for _, c in arrays])
+        if arrays:
             out = (ids, credit, self.commonness(key, sum(len(a) for a, _ in arrays), on_skeleton))
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()

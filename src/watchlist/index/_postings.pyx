@@ -462,24 +462,25 @@ def typo_matches(str word, hashes, owners, list words):
     return [w for w in sorted(seen) if _osa_distance(word, words[w], score_cutoff=1) == 1]
 
 
-def near_keys(str key, dict postings, dict neighbours, dict out, double credit):
+def near_keys(str key, dict postings, dict neighbours, dict out, double credit, Py_ssize_t max_names):
     """Add to ``out`` (as ``dict.setdefault`` with ``credit``) the listed keys one letter
-    from ``key``: one letter more (``neighbours[key]``), one less (a delete of ``key``
-    that is a key), or another letter (the neighbours of a delete), in that order."""
+    from ``key`` that are on at most ``max_names`` names: one letter more
+    (``neighbours[key]``), one less (a delete of ``key`` that is a key), or another letter
+    (the neighbours of a delete), in that order."""
     cdef Py_ssize_t i, n = len(key)
     cdef str d
     cdef object more
     more = neighbours.get(key)
     if more is not None:
         for k in <list>more:
-            if k not in out:
+            if k not in out and len(postings[k]) <= max_names:
                 out[k] = credit
     for i in range(n):
         d = key[:i] + key[i + 1:]
-        if d in postings and d not in out:
+        if d in postings and d not in out and len(postings[d]) <= max_names:
             out[d] = credit
         more = neighbours.get(d)
         if more is not None:
             for k in <list>more:
-                if k not in out:
+                if k not in out and len(postings[k]) <= max_names:
                     out[k] = credit

@@ -155,20 +155,21 @@ _SPACES = re.compile(r"\s+")
 # A legal form written onto the word before it (TECHNOLOGIESSARL, TRADINGCOMPANY); the
 # short ones only where a name ends, which few words do with them (SUPLINKASRL,
 # BEACHSAL, LACNOS.R.O.)
+_GLUED_LONG = ("company", "limited", "ltd", "llc", "gmbh", "sarl")
+_GLUED_SHORT = ("sal", "srl", "jsc", "corp", "fze", "inc", "ltda", "eood", "sro")
 _GLUED_FORM = re.compile(
-    r"\b((?!un)[a-z]{3,}?)(company|limited|ltd|llc|gmbh|sarl)\b"
-    r"|\b([a-z0-9]{3,}?)(sal|srl|jsc|corp|fze|inc|ltda|eood|sro|(?:[a-z]\.){2,})(?=[\s,.]*$)"
+    rf"\b((?!un)[a-z]{{3,}}?)({'|'.join(_GLUED_LONG)})\b"
+    rf"|\b([a-z0-9]{{3,}}?)({'|'.join(_GLUED_SHORT)}|(?:[a-z]\.){{2,}})(?=[\s,.]*$)"
 )
 # COMPANY closing a name, once legal forms are gone, is one too: HARA COMPANY is HARA CO,
 # and GALAX TRADING COMPANY LIMITED is GALAX TRADING CO., LTD. So are forms rigour does
 # not know, once their letters are run together: E.U. (Colombia's empresa unipersonal),
 # W.L.L. (the Gulf's with limited liability), S.A.L. (Lebanon's societe anonyme).
-_LAST_FORM = re.compile(r"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?compan(?:y|ies)|eu|wll|sal)[\s,.]*$")
-# What the two patterns need to be worth running (most names have neither): plain
-# substring tests cost a fraction of the patterns' scans
-_GLUED_LONG = ("company", "limited", "ltd", "llc", "gmbh", "sarl")
-_GLUED_SHORT = ("sal", "srl", "jsc", "corp", "fze", "inc", "ltda", "eood", "sro")
-_LAST_FORMS = ("company", "companies", "eu", "wll", "sal")
+_CLOSING_COMPANY = ("company", "companies")
+_CLOSING_FORMS = ("eu", "wll", "sal")
+_LAST_FORM = re.compile(
+    rf"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?(?:{'|'.join(_CLOSING_COMPANY)})|{'|'.join(_CLOSING_FORMS)})[\s,.]*$"
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -198,10 +199,11 @@ def strip_org_forms(latin_lower: str) -> str:
 
     text = latin_lower
     end = text.rstrip(" ,.")
+    # plain substring tests first: most names need neither pattern, whose scans cost more
     if any(f in text for f in _GLUED_LONG) or end.endswith(_GLUED_SHORT) or "." in end[-4:]:
         text = _GLUED_FORM.sub(_unglue, text)
     out = str(remove_org_types(text))
-    if out.rstrip(" ,.").endswith(_LAST_FORMS):
+    if out.rstrip(" ,.").endswith(_CLOSING_COMPANY + _CLOSING_FORMS):
         out = _LAST_FORM.sub("", out)
     return out.strip() or latin_lower
 

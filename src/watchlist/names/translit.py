@@ -134,11 +134,16 @@ _ABJAD_LETTERS = str.maketrans(
 )
 
 
-# What the transliterators leave that is no ASCII letter: BGN's middle dot (B·ECH for
-# БЭЧ) and the scholarly macron under the soft sign's apostrophe mark letters, not word
-# breaks; the schwa of Tatar and Kazakh names (ӘЛИНӘ) is A, Ethiopic's sixth-order vowel
-# E; the katakana middle dot separates words.
-_LEFTOVERS = str.maketrans({"·": None, "ə": "a", "Ə": "A", "ǝ": "e", "・": " "})
+# What the transliterators leave that is no ASCII letter, and Latin letters ICU's
+# Latin-ASCII leaves as they are (tokenising would drop them: ƏLIYEV came out LIYEV):
+# BGN's middle dot (B·ECH for БЭЧ) and the scholarly macron under the soft sign's
+# apostrophe mark letters, not word breaks; the schwa of Azerbaijani, Tatar and Kazakh
+# names (ƏLIYEV, ӘЛИНӘ) is A, as the lists write it, Ethiopic's sixth-order vowel E; the
+# open O and gamma of West African alphabets (Akan, Ewe) are O and G; the katakana
+# middle dot separates words.
+_LEFTOVERS = str.maketrans(
+    {"·": None, "ə": "a", "Ə": "A", "ǝ": "e", "ɔ": "o", "Ɔ": "O", "ɣ": "g", "Ɣ": "G", "・": " "}
+)
 
 
 def _latin_leftovers(form: str) -> str:
@@ -279,15 +284,9 @@ def _fold() -> Any:
     return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
-# Latin letters ICU's Latin-ASCII leaves as they are, which tokenising would then drop
-# (ƏLIYEV came out LIYEV): Azerbaijani schwa as the lists write it (ALIYEV, MAMMADOV),
-# and the open O and gamma of West African alphabets (Akan, Ewe).
-_LATIN_LEFT_OVER = str.maketrans({"ə": "a", "Ə": "A", "ǝ": "a", "Ǝ": "A", "ɔ": "o", "Ɔ": "O", "ɣ": "g", "Ɣ": "G"})
-
-
 def ascii_fold(text: str) -> str:
     """Latin text with its diacritics and ligatures folded to ASCII (Å->A, ß->ss, Ø->O,
     Ə->A)."""
     if text.isascii():
         return text
-    return str(_fold().transliterate(text.translate(_LATIN_LEFT_OVER)))
+    return str(_fold().transliterate(text.translate(_LEFTOVERS)))
