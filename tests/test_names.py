@@ -168,6 +168,9 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Osman Mohamed Hamid HAMID", "OSMAN MOHAMED HAMID MOHAMED"),  # a word given twice
         # another letter in a three-letter word counts beside words that match
         ("AHMADIAN, Aki Akbar", "AHMADIAN, Ali Akbar"),
+        # middle names the list leaves out: a father's name, two given names
+        ("بشار حافظ الأسد", "Bashar AL ASAD"),
+        ("Cain Ginyilitshe Ndabazekhaya MATHEMA", "MATHEMA, Cain"),
     ],
 )
 def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
@@ -188,6 +191,8 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("Tom Smith", "TIM SMITH"),
         ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
         ("Mohamed Mohamed", "Mohamed Ali"),  # a word given twice pairs only once
+        # a middle name against a name the list gives and the query does not
+        ("Mohamed Ali Hassan OMAR", "OMAR, Mohamed Ibrahim"),
     ],
 )
 def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) -> None:

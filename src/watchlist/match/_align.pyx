@@ -664,6 +664,16 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         # (MOHAMED MOHAMED against MOHAMED ALI stays at 0.5: ALI is still unmatched.)
         repeats_q = _repeats(qtoks, st.used_q, st.qw, n)
         repeats_c = _repeats(ctoks, st.used_c, st.cw, m)
+        # Words between a query name's first and last word, both paired, that the list
+        # does not give, when every listed word is paired, are middle names it left out
+        # (Irina Akexandrova TSELIKAVETS, a father's name in بشار حافظ الأسد): an
+        # omission, priced like a patronymic. Not at the ends, where a surname the list
+        # lacks means another person, nor when the list has words of its own left.
+        if n >= 3 and st.used_q[0] and st.used_q[n - 1] and not _left(st.used_c, m):
+            for i in range(1, n - 1):
+                if not st.used_q[i]:
+                    st.used_q[i] = 2
+                    patronymics += st.qw[i]
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
         # Words left over on both sides are different names (JOSE vs ALVARO under the
