@@ -69,6 +69,12 @@ def test_cyrillic_gets_bgn_and_icao_forms() -> None:
     assert any(t[0] == "prigozhin" and t[1] == "evgenii" for t in tokens)  # ICAO passport style
 
 
+def test_greek_gets_ungegn_and_icao_forms() -> None:
+    tokens = {f.tokens for f in analyze_name("Χριστόδουλος Βασιλειάδης")}
+    assert ("christodoulos", "vasileiadis") in tokens  # UNGEGN: OY as OU
+    assert ("christodoylos", "vasileiadis") in tokens  # ICAO passports: letter for letter
+
+
 def test_particles_join() -> None:
     forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
     assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}

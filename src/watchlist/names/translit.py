@@ -25,6 +25,16 @@ _ICAO_CYRILLIC = """
 о > o; п > p; р > r; с > s; т > t; у > u; ф > f;
 """
 
+# ICAO Doc 9303's table for Greek in machine-readable passports: letter for letter, so
+# ΟΥ is OY and ΕΥ is EY, and Η is I, Β is V (CHRISTODOYLOS, as passports and lists copied
+# from them write it), where UNGEGN writes OU and EV and the scholarly scheme B and E.
+_ICAO_GREEK = """
+:: NFD; :: [:Nonspacing Mark:] Remove; :: NFC; :: [:Greek:] lower ();
+θ > th; χ > ch; ψ > ps; ξ > x; ς > s;
+α > a; β > v; γ > g; δ > d; ε > e; ζ > z; η > i; ι > i; κ > k; λ > l; μ > m; ν > n;
+ο > o; π > p; ρ > r; σ > s; τ > t; υ > y; φ > f; ω > o;
+"""
+
 # Per script, the transliterator chains to try (ICU ids or our own rules).
 _SCHEMES: dict[str, tuple[str, ...]] = {
     "Cyrl": (
@@ -34,7 +44,7 @@ _SCHEMES: dict[str, tuple[str, ...]] = {
         "Ukrainian-Latin/BGN; Latin-ASCII",
     ),
     "Arab": ("Any-Latin; Latin-ASCII",),
-    "Grek": ("Greek-Latin/UNGEGN; Latin-ASCII", "Any-Latin; Latin-ASCII"),
+    "Grek": ("Greek-Latin/UNGEGN; Latin-ASCII", "icao-greek", "Any-Latin; Latin-ASCII"),
     "Hebr": ("Any-Latin; Latin-ASCII",),
     "Hani": ("Han-Latin/Names; Latin-ASCII", "Any-Latin; Latin-ASCII"),
     "Hang": ("Hangul-Latin; Latin-ASCII", "Any-Latin; Latin-ASCII"),
@@ -46,11 +56,10 @@ _DEFAULT = ("Any-Latin; Latin-ASCII",)
 
 @lru_cache(maxsize=64)
 def _transliterator(scheme: str) -> Any:
-    if scheme == "icao-cyrillic":
+    rules = {"icao-cyrillic": _ICAO_CYRILLIC, "icao-greek": _ICAO_GREEK}.get(scheme)
+    if rules is not None:
         return icu.Transliterator.createFromRules(
-            "icao-cyrillic",
-            _ICAO_CYRILLIC + ":: Any-Latin; :: Latin-ASCII;",
-            icu.UTransDirection.FORWARD,
+            scheme, rules + ":: Any-Latin; :: Latin-ASCII;", icu.UTransDirection.FORWARD
         )
     if "Any-Latin" not in scheme:
         # Letters the scheme does not know (Belarusian ў, Ukrainian ї, Latin look-alikes
