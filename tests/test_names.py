@@ -25,10 +25,16 @@ from watchlist.settings import DEFAULT_THRESHOLD
         ["grigoryev", "grigorev"],  # after the soft sign
         ["dmitriyev", "dmitriev"],
         ["hubaryeva", "hubarieva", "hubareva"],  # Ukrainian Є: YE, IE
+        ["sivakau", "sivakov"],  # Belarusian -AU, -EU for Russian -OV, -EV
+        ["karaeu", "karaev"],
     ],
 )
 def test_transliteration_variants_share_a_key(group: list[str]) -> None:
     assert len({phonetic_key(t) for t in group}) == 1
+
+
+def test_french_eau_is_no_belarusian_ending() -> None:
+    assert phonetic_key("bureau") != phonetic_key("burov")
 
 
 def test_transliteration_marks_do_not_split_words() -> None:

@@ -3,7 +3,8 @@
 Two keys per token:
 - ``phonetic_key``: consonants normalised across romanisation systems (kh/h, ph/f, x/ks,
   zh/j, w/v, ck/k, q/k), vowels folded into three classes (a/e, o/u, i/y), doubled letters
-  and Slavic endings (-iy, -ij, -ii, -y; feminine -skaya as -ska) collapsed, a leading y before a vowel dropped
+  and Slavic endings (-iy, -ij, -ii, -y; feminine -skaya as -ska; Belarusian -au, -eu
+  as -ov, -ev) collapsed, a leading y before a vowel dropped
   (Yelena/Elena). Used to retrieve candidates and as a second opinion when scoring.
 - ``skeleton``: the consonants only, without w/y/v/h-at-end: what an Arabic or Hebrew
   spelling (which omits short vowels) shares with its Latin romanisation.
@@ -18,6 +19,9 @@ _ENDINGS = ("iy", "ij", "yi", "ii", "yy")  # Slavic -IY, -IJ, -II, -YY: one I
 # Russian and Belarusian feminine -SKAYA is Ukrainian and Polish -SKA (POKLONSKAYA,
 # POKLONSKA)
 _FEMININE = re.compile(r"(?<=k)(?:aya|aia|aja)$")
+# Belarusian writes ў as U and an unstressed O as A: its -AU and -EU are Russian -OV and
+# -EV (SIVAKAU/SIVAKOV, NAVUMAU/NAUMOV, KARAEU/KARAEV). Not the French -EAU (BUREAU).
+_BELARUSIAN_U = re.compile(r"(?:(?<=[bcdfghjklmnpqrstvxz])au|(?<=[bcdfghjklmnpqrstvxza])eu)$")
 _LEADING_Y = re.compile(r"^(?:[yj](?=[aeiou])|i(?=[aeou]))")
 _SUBS = [
     ("ee", "i"),  # DEEB/DIB, KHAMEES/KHAMIS: English spelling of a long i
@@ -71,6 +75,8 @@ def phonetic_key(token: str) -> str:
         s = s[:-2] + "i"
     if len(s) >= 7 and s.endswith(("aya", "aia", "aja")):
         s = _FEMININE.sub("a", s)
+    if len(s) >= 5 and s.endswith(("au", "eu")):
+        s = _BELARUSIAN_U.sub(lambda m: "ov" if m.group() == "au" else "ev", s)
     if len(s) >= 6 and s.endswith("ine"):
         s = s[:-1]  # French for Russian -IN: PRIGOJINE, POUTINE
     if "gu" in s:
