@@ -180,6 +180,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Osman Mohamed Hamid HAMID", "OSMAN MOHAMED HAMID MOHAMED"),  # a word given twice
         # another letter in a three-letter word counts beside words that match
         ("AHMADIAN, Aki Akbar", "AHMADIAN, Ali Akbar"),
+        ("Yasser ABAS", "'ABBAS, Yasir"),  # the consonants of YASSER: Y S R
         # middle names the list leaves out: a father's name, two given names
         ("بشار حافظ الأسد", "Bashar AL ASAD"),
         ("Cain Ginyilitshe Ndabazekhaya MATHEMA", "MATHEMA, Cain"),

@@ -74,7 +74,9 @@ def _consonants(token: str) -> str:
     if not token.isalpha():
         return ""
     s = token.replace("q", "k").replace("w", "v").replace("ph", "f")
-    return _DOUBLED.sub(r"\1", "".join(ch for ch in s if ch not in _VOWELS))
+    # a Y before a vowel is a consonant (YASSER/YASIR, YUSUF/YOSEF)
+    head = "y" if s[:1] == "y" and s[1:2] in _VOWELS else ""
+    return head + _DOUBLED.sub(r"\1", "".join(ch for ch in s[len(head):] if ch not in _VOWELS))
 
 
 _OU_VOWEL = re.compile(r"ou(?=[aeiy])")
