@@ -646,7 +646,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         raise MemoryError()
     cdef int strong_q = 0, strong_c = 0
     cdef double sum_lq = 0.0, sum_lc = 0.0, head_q = 0.0, head_c = 0.0, tail_q = 0.0, tail_c = 0.0
-    cdef double patronymics = 0.0, repeats_q, repeats_c
+    cdef double patronymics = 0.0, repeats_q, repeats_c, married
     cdef tuple qkeys = q.keys
     try:
         # A patronymic the query gives and the list does not is an omission, as it is
@@ -674,6 +674,10 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
                 if not st.used_q[i]:
                     st.used_q[i] = 2
                     patronymics += st.qw[i]
+        # (on both sides they are two husbands' names: GUIDO DE ROMERO is not GUIDO DE PEREZ)
+        married = 0.0
+        if _married(qtoks, st.used_q, st.qw, n, False) != _married(ctoks, st.used_c, st.cw, m, False):
+            married = _married(qtoks, st.used_q, st.qw, n, True) + _married(ctoks, st.used_c, st.cw, m, True)
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
         # Words left over on both sides are different names (JOSE vs ALVARO under the
@@ -700,8 +704,8 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         den = sq + sc - sum_lq - sum_lc
         den += head_q + head_c
         den += extra_q * tail_q + extra_c * tail_c
-        if patronymics:
-            den += extra_c * patronymics - patronymics
+        if patronymics or married:
+            den += extra_c * (patronymics + married) - (patronymics + married)
         den -= repeats_q + repeats_c
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     finally:
@@ -722,6 +726,24 @@ cdef double _repeats(tuple toks, char* used, double* w, int size):
                 used[t] = 2
                 total += w[t]
                 break
+    return total
+
+
+cdef double _married(tuple toks, char* used, double* w, int size, bint mark):
+    """The weight of a married name left over, DE and the husband's surname after a
+    paired surname (GUIDO DE ROMERO, Ana Julia: Spanish and Portuguese women add it to
+    their own, and lists give the name with or without it); marked (used = 2) if
+    ``mark``. Surnames of three letters or more, not a legal form's DE (S. DE R.L.)."""
+    cdef int t
+    cdef double total = 0.0
+    for t in range(2, size):
+        if (
+            not used[t] and not used[t - 1] and used[t - 2] == 1 and <str>toks[t - 1] == "de"
+            and len(<str>toks[t]) >= 3 and len(<str>toks[t - 2]) >= 3
+        ):
+            if mark:
+                used[t] = used[t - 1] = 2
+            total += w[t] + w[t - 1]
     return total
 
 
