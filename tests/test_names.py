@@ -442,3 +442,23 @@ def test_detect_script_is_the_most_frequent_script_first_seen_on_ties(text: str)
     counts = Counter(s for s in map(char_script, text) if s)
     expected = counts.most_common(1)[0][0] if counts else "Latn"
     assert detect_script(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("SANATI DARYAEE IRAN (SADRA)", ("sanati", "daryaee", "iran")),
+        # nested asides, and one a mirrored right-to-left name leaves open at the end
+        ("BAOTOU GUANGHUA CHEMICAL (PARENT: CHINA NUCLEAR (CNNC))", ("baotou", "guanghua", "chemical")),
+        ("(شركت صنعتي دريايي ايران (صدرا", ("shrkt", "snty", "dryayy", "ayran")),
+    ],
+)
+def test_a_name_is_also_compared_without_its_asides(name: str, bare: tuple[str, ...]) -> None:
+    assert bare in {f.tokens for f in analyze_name(name, is_org=True, is_person=False)}
+
+
+def test_company_in_persian_weighs_as_little_as_company() -> None:
+    from watchlist.names.tokens import token_weight
+
+    assert token_weight("sherkat", True) == token_weight("company", True)
+    assert token_weight("sherkat", False) == 1.0  # (a person's name is no company)

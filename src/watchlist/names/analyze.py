@@ -25,7 +25,10 @@ from watchlist.names.tokens import (
 )
 from watchlist.names.translit import ascii_fold, to_latin
 
-_PARENS = re.compile(r"\([^)]*\)")
+# an aside in brackets; one left open at the end too (a name cut short, or an
+# right-to-left name whose brackets came out mirrored: "(شركت ... (صدرا")
+_PARENS = re.compile(r"\([^()]*\)")
+_OPEN_PAREN = re.compile(r"\([^()]*$")
 
 
 class NameForm(NamedTuple):
@@ -166,7 +169,12 @@ def analyze_name(
     latins = [ascii_fold(name)] if script == "Latn" else to_latin(written, script)
     if "(" in written:
         # "ABU AHMAD AL-AMRIKI (The American)", "... (IRGC)": also without the aside
-        bare = _PARENS.sub(" ", written).strip()
+        bare = written
+        while "(" in bare and (shorter := _PARENS.sub(" ", bare)) != bare:  # nested too
+            bare = shorter
+        if "(" in bare and _OPEN_PAREN.sub(" ", bare).strip(" ("):
+            bare = _OPEN_PAREN.sub(" ", bare)
+        bare = bare.strip()
         if bare and bare != written:
             latins += [ascii_fold(bare)] if script == "Latn" else to_latin(bare, script)
     if script == "Cyrl" and is_org:

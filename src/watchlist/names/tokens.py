@@ -51,8 +51,9 @@ ORG_GENERIC = frozenset(
     """company co corporation corp group holding holdings trading trade international intl
     enterprise enterprises establishment industries industrial limited ltd inc llc services service
     general management investment investments global the and of for de la del des du
-    et y i""".split()
-)
+    et y i
+    sherkat sherkate shirkat sharikat sharikah sharika shrkt shrkh shrka""".split()
+)  # (the last: COMPANY in Persian and Arabic, as lists write it and as its script gives it)
 
 
 def tokenize(latin: str) -> list[str]:
