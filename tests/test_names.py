@@ -79,6 +79,13 @@ def test_greek_gets_ungegn_and_icao_forms() -> None:
     tokens = {f.tokens for f in analyze_name("Χριστόδουλος Βασιλειάδης")}
     assert ("christodoulos", "vasileiadis") in tokens  # UNGEGN: OY as OU
     assert ("christodoylos", "vasileiadis") in tokens  # ICAO passports: letter for letter
+    # BGN writes Χ as KH, as the Arabic names the EU list gives in Greek have it
+    assert any("khariri" in f.tokens for f in analyze_name("Σαάντ αλ-Χαρίρι"))
+
+
+def test_greek_legal_forms_are_left_out() -> None:
+    forms = analyze_name("Εταιρία περιορισμένης ευθύνης “Inter Tobacco”", is_org=True, is_person=False)
+    assert ("inter", "tobacco") in {f.tokens for f in forms}
 
 
 def test_particles_join() -> None:

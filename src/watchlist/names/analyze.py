@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from functools import lru_cache
 from itertools import repeat
@@ -124,6 +125,18 @@ _CJK_LEGAL_FORMS = re.compile(
 )
 
 
+# Greek legal forms rigour does not know (it knows ΑΕ and Α.Ε.), written
+# without accents: the EU list gives its companies' names in Greek too.
+_GREEK_LEGAL_FORMS = re.compile(
+    r"(?<!\w)(?:εταιρε?ια περιορισμενης ευθυνης|ιδιωτικη κεφαλαιουχικη εταιρε?ια"
+    r"|ομορρυθμη εταιρε?ια|ετερορρυθμη εταιρε?ια|ανωνυμ[ηο]ς? εταιρε?ια|ε\.?π\.?ε\.?|ι\.?κ\.?ε\.?)(?!\w)"
+)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=20_000)
 def non_latin_org_text(name: str, script: str) -> str:
     """A company name in another script without its legal forms, before it is
@@ -132,6 +145,8 @@ def non_latin_org_text(name: str, script: str) -> str:
     transliterations of Ukrainian, Belarusian or Kazakh ones are no words it knows."""
     if script in ("Hani", "Jpan"):
         out = _CJK_LEGAL_FORMS.sub(" ", name).strip()
+    elif script == "Grek":
+        out = _GREEK_LEGAL_FORMS.sub(" ", strip_org_forms(_unaccented(name.lower()))).strip()
     else:
         out = strip_org_forms(name.lower())
     return out or name

@@ -44,7 +44,12 @@ _SCHEMES: dict[str, tuple[str, ...]] = {
         "Ukrainian-Latin/BGN; Latin-ASCII",
     ),
     "Arab": ("Any-Latin; Latin-ASCII",),
-    "Grek": ("Greek-Latin/UNGEGN; Latin-ASCII", "icao-greek", "Any-Latin; Latin-ASCII"),
+    "Grek": (
+        "Greek-Latin/UNGEGN; Latin-ASCII",
+        "icao-greek",
+        "Any-Latin; Latin-ASCII",
+        "el-el_Latn/BGN; Latin-ASCII",  # KH for Χ, as in Arabic names (Σαάντ αλ-Χαρίρι)
+    ),
     "Hebr": ("Any-Latin; Latin-ASCII",),
     "Hani": ("Han-Latin/Names; Latin-ASCII", "Any-Latin; Latin-ASCII"),
     "Hang": ("Hangul-Latin; Latin-ASCII", "Any-Latin; Latin-ASCII"),
