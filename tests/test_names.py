@@ -469,3 +469,14 @@ def test_company_in_persian_weighs_as_little_as_company() -> None:
 
     assert token_weight("sherkat", True) == token_weight("company", True)
     assert token_weight("sherkat", False) == 1.0  # (a person's name is no company)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("AK-SHABAAB", ("al", "shabaab")), ("SL-QAIDA", ("al", "qaida")), ("AG-ALBACHAR", ("ag", "albachar")),
+     ("AD-DIN", ("ad", "din")), ("Ai-ling SOONG", ("ai", "ling", "soong"))],
+)
+def test_a_mistyped_article_is_the_article(typed: str, meant: tuple[str, ...]) -> None:
+    from watchlist.names.tokens import tokenize
+
+    assert tuple(tokenize(typed)) == meant

@@ -674,7 +674,8 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
                 if not st.used_q[i]:
                     st.used_q[i] = 2
                     patronymics += st.qw[i]
-        # (on both sides they are two husbands' names: GUIDO DE ROMERO is not GUIDO DE PEREZ)
+        # A married name one side gives and the other does not (_married) is an omission
+        # too; on both sides it is two husbands' names (GUIDO DE ROMERO, GUIDO DE PEREZ).
         married = 0.0
         if _married(qtoks, st.used_q, st.qw, n, False) != _married(ctoks, st.used_c, st.cw, m, False):
             married = _married(qtoks, st.used_q, st.qw, n, True) + _married(ctoks, st.used_c, st.cw, m, True)
