@@ -244,6 +244,9 @@ def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) ->
         ("الجماعة الاسلامية المقاتلة الليبية", "LIBYAN ISLAMIC FIGHTING GROUP"),
         ("وزارت دفاع و پشتیبانی نیروهای مسلح", "MINISTRY OF DEFENSE AND ARMED FORCES LOGISTICS"),
         ("شركة بنك الخليج المحدودة", "ALKHALEEJ BANK CO LTD"),  # legal forms left out
+        # the company's own name, quoted inside what describes it
+        ("Санаторий ‘Нижняя Ореанда’", "FEDERAL STATE BUDGETARY ENTERPRISE 'SANATORIUM \"NIZHNYAYA OREANDA\"' "
+         "OF THE ADMINISTRATION OF THE PRESIDENT OF THE RUSSIAN FEDERATION"),
     ],
 )
 def test_company_names_in_another_script_meet_their_english_listing(query: str, listed: str) -> None:
@@ -480,3 +483,8 @@ def test_a_mistyped_article_is_the_article(typed: str, meant: tuple[str, ...]) -
     from watchlist.names.tokens import tokenize
 
     assert tuple(tokenize(typed)) == meant
+
+
+def test_one_quoted_word_is_not_a_name_alone() -> None:
+    forms = analyze_name("Petrovsky Electromechanical Plant “Molot”", is_org=True, is_person=False)
+    assert ("molot",) not in {f.tokens for f in forms}

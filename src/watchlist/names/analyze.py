@@ -30,6 +30,11 @@ from watchlist.names.translit import ascii_fold, to_latin
 # right-to-left name whose brackets came out mirrored: "(شركت ... (صدرا")
 _PARENS = re.compile(r"\([^()]*\)")
 _OPEN_PAREN = re.compile(r"\([^()]*$")
+# A company's own name in quotes inside what describes it (FEDERAL STATE BUDGETARY
+# ENTERPRISE 'SANATORIUM "NIZHNYAYA OREANDA"' OF THE ADMINISTRATION OF THE PRESIDENT...,
+# ООО «НИЖНЯЯ ОРЕАНДА»): the innermost quoted words, which customers give alone. Not
+# ASCII apostrophes, which are letters of names (O'NEIL, SA'ID).
+_QUOTED = re.compile(r'["“«„‘]([^"“”«»„‘’]{3,})["”»“’]')
 
 
 class NameForm(NamedTuple):
@@ -192,6 +197,13 @@ def analyze_name(
         bare = bare.strip()
         if bare and bare != written:
             latins += [ascii_fold(bare)] if script == "Latn" else to_latin(bare, script)
+    if (
+        is_org
+        and (quoted := _QUOTED.findall(written))
+        and " " in (own := quoted[-1].strip())  # (one word alone is too often a common one: REGION, MOLOT)
+        and own != written.strip()
+    ):
+        latins += [ascii_fold(own)] if script == "Latn" else to_latin(own, script)
     if script == "Cyrl" and is_org:
         english = english_org_name(name)
         if english is not None:
