@@ -244,6 +244,9 @@ def test_spelling_rules_do_not_merge_different_names(query: str, listed: str) ->
         ("الجماعة الاسلامية المقاتلة الليبية", "LIBYAN ISLAMIC FIGHTING GROUP"),
         ("وزارت دفاع و پشتیبانی نیروهای مسلح", "MINISTRY OF DEFENSE AND ARMED FORCES LOGISTICS"),
         ("شركة بنك الخليج المحدودة", "ALKHALEEJ BANK CO LTD"),  # legal forms left out
+        # "named after" someone, in the genitive, and a Soviet order in the name
+        ("AO Ордена Ленина Научно-исследовательский и конструкторский институт энерготехники имени Н.А. Доллежаля",
+         "N.A. DOLLEZHAL ORDER OF LENIN RESEARCH AND DESIGN INSTITUTE OF POWER ENGINEERING JSC"),
         # the company's own name, quoted inside what describes it
         ("Санаторий ‘Нижняя Ореанда’", "FEDERAL STATE BUDGETARY ENTERPRISE 'SANATORIUM \"NIZHNYAYA OREANDA\"' "
          "OF THE ADMINISTRATION OF THE PRESIDENT OF THE RUSSIAN FEDERATION"),
@@ -256,6 +259,21 @@ def test_company_names_in_another_script_meet_their_english_listing(query: str, 
 def test_two_names_after_de_are_two_names() -> None:
     # only one side's DE X is a married name left out; on both it is another name
     assert _best("BANCO DE CHILE", "BANCO DE VENEZUELA", org=True) < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("russian", "english"),
+    [
+        ("Институт имени А. П. Александрова", "institute а. п. александров"),
+        ("Завод имени Хруничева", "plant хруничев"),
+        ("Завод имени Горького", "plant горький"),
+        ("АО НОВЫЕ ВОЗМОЖНОСТИ", "new opportunities"),
+    ],
+)
+def test_russian_glossary_names_the_person_an_institution_is_named_after(russian: str, english: str) -> None:
+    from watchlist.names.glossary import english_org_name
+
+    assert english_org_name(russian) == english
 
 
 def test_arabic_glossary_leaves_names_alone() -> None:

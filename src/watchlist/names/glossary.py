@@ -45,6 +45,7 @@ _STEMS: dict[str, str] = {
     "верф": "shipyard",
     "военн": "military",
     "войск": "troops",
+    "возможност": "opportunities",
     "восточн": "eastern",
     "государственн": "state",
     "групп": "group",
@@ -141,6 +142,7 @@ _STEMS: dict[str, str] = {
     "частн": "private",
     "черноморск": "black sea",
     "экспортн": "export",
+    "энерготехник": "power engineering",
     "электромеханик": "electromechanics",
     "электромеханическ": "electromechanical",
     "электронн": "electronic",
@@ -153,6 +155,28 @@ _WORD = re.compile(r"[а-яё]+", re.IGNORECASE)
 # (TAMBOV, CHELYABINSK, IZHEVSK). Without the case ending the word is the town's name, or
 # that name with -SK, which the scorer finds as alike as a spelling variant.
 _PLACE_ADJECTIVE = re.compile(r"(\w{3,}ск)(?:ий|ая|ое|ие|ого|ой|ому|им|их|ую|ых|ыми|ими)")
+
+
+# "Named after" (ИНСТИТУТ ИМЕНИ А. П. АЛЕКСАНДРОВА, ЗАВОД ИМЕНИ ХРУНИЧЕВА): the person's
+# name follows in the genitive, and the lists give it as it is (ALEKSANDROV, KHRUNICHEV).
+_NAMED_AFTER = re.compile(r"\bимени\s+((?:[а-я]\.\s*)*)([а-я]+)")
+_GENITIVE = (("ова", "ов"), ("ева", "ев"), ("ина", "ин"), ("ына", "ын"), ("ого", "ий"), ("ля", "ль"))
+
+
+_ORDERS = (
+    ("ордена трудового красного знамени", "order of the red banner of labour"),
+    ("ордена красного знамени", "order of the red banner"),
+    ("ордена октябрьской революции", "order of the october revolution"),
+    ("ордена ленина", "order of lenin"),
+)
+
+
+def _nominative(m: re.Match[str]) -> str:
+    surname = m.group(2)
+    for ending, nominative in _GENITIVE:
+        if surname.endswith(ending):
+            return m.group(1) + surname[: -len(ending)] + nominative
+    return m.group(1) + surname
 
 
 def _english(word: str) -> str | None:
@@ -170,6 +194,11 @@ def english_org_name(name: str) -> str | None:
     # the lists mostly give as RESEARCH AND PRODUCTION (URALVAGONZAVOD), seldom SCIENTIFIC
     text = name.lower().replace("ё", "е").replace("научно-исследовательск", "исследовательск")
     text = text.replace("научно-производственн", "исследовательск производственн")
+    if "ордена" in text:  # Soviet orders an institution was awarded, part of its name
+        for order, english in _ORDERS:
+            text = text.replace(order, english)
+    if "имени" in text:
+        text = _NAMED_AFTER.sub(_nominative, text)
     known = _LEGAL_PHRASES.search(text) is not None
     text = _LEGAL_PHRASES.sub(" ", text)
 
