@@ -88,6 +88,11 @@ def test_greek_legal_forms_are_left_out() -> None:
     assert ("inter", "tobacco") in {f.tokens for f in forms}
 
 
+def test_ethiopic_names_as_passports_write_them() -> None:
+    tokens = {f.tokens for f in analyze_name("ኤርሚኣስ ግርማይ ገብረመድህን")}
+    assert ("ermias", "girmay", "gebremedhn") in tokens  # not ICU's GǝRǝMAY GABǝRAMADǝHǝN
+
+
 def test_particles_join() -> None:
     forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
     assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}

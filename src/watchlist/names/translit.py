@@ -35,6 +35,17 @@ _ICAO_GREEK = """
 ο > o; π > p; ρ > r; σ > s; τ > t; υ > y; φ > f; ω > o;
 """
 
+# Tigrinya and Amharic names as Eritrean and Ethiopian passports and the lists write them:
+# the sixth-order vowel (ǝ) as I after a word's first letter and unwritten elsewhere, the
+# first-order one as E (ግርማይ is GIRMAY, ፍትዊ FITWI, ገብረመድህን GEBREMEDHIN), where
+# ICU's scheme writes GǝRǝMAY, FǝTǝWI, GABǝRAMADǝHǝN.
+_ETHIOPIC_NAMES = """
+:: Any-Latin ;
+^ [:L:] [:M:]* { \u01dd > i ;
+[:Z:] [:L:] [:M:]* { \u01dd > i ;
+\u01dd > ; a > e ; \u02be > ; \u02bf > ;
+"""
+
 # Per script, the transliterator chains to try (ICU ids or our own rules).
 _SCHEMES: dict[str, tuple[str, ...]] = {
     "Cyrl": (
@@ -51,6 +62,7 @@ _SCHEMES: dict[str, tuple[str, ...]] = {
         "el-el_Latn/BGN; Latin-ASCII",  # KH for Χ, as in Arabic names (Σαάντ αλ-Χαρίρι)
     ),
     "Hebr": ("Any-Latin; Latin-ASCII",),
+    "Ethi": ("Any-Latin; Latin-ASCII", "ethiopic-names"),
     "Hani": ("Han-Latin/Names; Latin-ASCII", "Any-Latin; Latin-ASCII"),
     "Hang": ("Hangul-Latin; Latin-ASCII", "Any-Latin; Latin-ASCII"),
     "Geor": ("Georgian-Latin/BGN; Latin-ASCII", "Any-Latin; Latin-ASCII"),
@@ -61,7 +73,7 @@ _DEFAULT = ("Any-Latin; Latin-ASCII",)
 
 @lru_cache(maxsize=64)
 def _transliterator(scheme: str) -> Any:
-    rules = {"icao-cyrillic": _ICAO_CYRILLIC, "icao-greek": _ICAO_GREEK}.get(scheme)
+    rules = {"icao-cyrillic": _ICAO_CYRILLIC, "icao-greek": _ICAO_GREEK, "ethiopic-names": _ETHIOPIC_NAMES}.get(scheme)
     if rules is not None:
         return icu.Transliterator.createFromRules(
             scheme, rules + ":: Any-Latin; :: Latin-ASCII;", icu.UTransDirection.FORWARD
