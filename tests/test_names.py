@@ -27,6 +27,7 @@ from watchlist.settings import DEFAULT_THRESHOLD
         ["hubaryeva", "hubarieva", "hubareva"],  # Ukrainian Є: YE, IE
         ["sivakau", "sivakov"],  # Belarusian -AU, -EU for Russian -OV, -EV
         ["karaeu", "karaev"],
+        ["bridge", "bridzh"],  # English DGE, Russian ДЖ
     ],
 )
 def test_transliteration_variants_share_a_key(group: list[str]) -> None:

@@ -31,6 +31,7 @@ _SUBS = [
     ("tch", "C"),
     ("dzh", "J"),
     ("dsh", "J"),
+    ("dge", "J"),  # English DGE is Russian ДЖ: BRIDGE, БРИДЖ (BRIDZH)
     ("zh", "J"),
     ("dj", "J"),
     ("ch", "C"),
@@ -44,6 +45,10 @@ _SUBS = [
     ("q", "k"),
     ("w", "v"),
     ("j", "J"),
+]
+# the letters a consonant skeleton reads as one consonant too: X as KS, the digraphs
+_SKELETON_SUBS = [
+    (a, b) for a, b in _SUBS if a in "x tsch sch tch dzh dsh zh dj ch sh kh gh ph th".split()
 ]
 _C_SOFT = re.compile(r"c(?=[eiy])")
 _GU = re.compile(r"gu(?=[ei])")
@@ -107,7 +112,7 @@ def skeleton(token: str) -> str:
     if not token.isalpha():
         return token
     s = token
-    for a, b in _SUBS[1:15]:
+    for a, b in _SKELETON_SUBS:
         if a in s:
             s = s.replace(a, b)
     s = s.lower()
