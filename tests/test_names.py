@@ -94,6 +94,12 @@ def test_ethiopic_names_as_passports_write_them() -> None:
     assert ("ermias", "girmay", "gebremedhn") in tokens  # not ICU's GǝRǝMAY GABǝRAMADǝHǝN
 
 
+def test_hebrew_letters_get_both_readings() -> None:
+    tokens = {f.tokens for f in analyze_name("בן ציון גופשטיין")}
+    assert ("bn", "zywn", "gwpstyyn") in tokens  # ICU: P, Z, S
+    assert ("vn", "tsywn", "gwfshtyyn") in tokens  # F, TS, SH, as the lists mostly write them
+
+
 def test_particles_join() -> None:
     forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
     assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}

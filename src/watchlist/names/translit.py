@@ -46,6 +46,20 @@ _ETHIOPIC_NAMES = """
 \u01dd > ; a > e ; \u02be > ; \u02bf > ;
 """
 
+# Hebrew letters with two readings, ICU's scheme gives one (P, B, K; S for SHIN, Z for
+# TSADI): the other, as Israeli passports and the lists mostly write names (FEDERMAN for
+# פדרמן, GOPSHTEIN, TSION, AVRAHAM).
+_HEBREW_SOFT = """
+פ > f ; ף > f ; ב > v ; כ > kh ; ך > kh ; ש > sh ; צ > ts ; ץ > ts ;
+"""
+
+_OWN_SCHEMES = {
+    "icao-cyrillic": _ICAO_CYRILLIC,
+    "icao-greek": _ICAO_GREEK,
+    "ethiopic-names": _ETHIOPIC_NAMES,
+    "hebrew-soft": _HEBREW_SOFT,
+}
+
 # Per script, the transliterator chains to try (ICU ids or our own rules).
 _SCHEMES: dict[str, tuple[str, ...]] = {
     "Cyrl": (
@@ -61,7 +75,7 @@ _SCHEMES: dict[str, tuple[str, ...]] = {
         "Any-Latin; Latin-ASCII",
         "el-el_Latn/BGN; Latin-ASCII",  # KH for Χ, as in Arabic names (Σαάντ αλ-Χαρίρι)
     ),
-    "Hebr": ("Any-Latin; Latin-ASCII",),
+    "Hebr": ("Any-Latin; Latin-ASCII", "hebrew-soft"),
     "Ethi": ("Any-Latin; Latin-ASCII", "ethiopic-names"),
     "Hani": ("Han-Latin/Names; Latin-ASCII", "Any-Latin; Latin-ASCII"),
     "Hang": ("Hangul-Latin; Latin-ASCII", "Any-Latin; Latin-ASCII"),
@@ -73,7 +87,7 @@ _DEFAULT = ("Any-Latin; Latin-ASCII",)
 
 @lru_cache(maxsize=64)
 def _transliterator(scheme: str) -> Any:
-    rules = {"icao-cyrillic": _ICAO_CYRILLIC, "icao-greek": _ICAO_GREEK, "ethiopic-names": _ETHIOPIC_NAMES}.get(scheme)
+    rules = _OWN_SCHEMES.get(scheme)
     if rules is not None:
         return icu.Transliterator.createFromRules(
             scheme, rules + ":: Any-Latin; :: Latin-ASCII;", icu.UTransDirection.FORWARD
