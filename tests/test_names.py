@@ -202,6 +202,7 @@ def _best(query: str, listed: str, *, org: bool = False) -> float:
         ("Yasser ABAS", "'ABBAS, Yasir"),  # the consonants of YASSER: Y S R
         # a married name (DE ORTEGA) one side gives: Spanish women add it to their own
         ("Rosario Maria MURILLO ZAMBRANA", "MURILLO DE ORTEGA, Rosario Maria"),
+        ("D. OJDANIC", "OJDANIC, Dragoljub"),  # a first initial: the rest of the name unverified
         # middle names the list leaves out: a father's name, two given names
         ("بشار حافظ الأسد", "Bashar AL ASAD"),
         ("Cain Ginyilitshe Ndabazekhaya MATHEMA", "MATHEMA, Cain"),
@@ -225,6 +226,7 @@ def test_spelling_rules_find_the_listed_name(query: str, listed: str) -> None:
         ("Tom Smith", "TIM SMITH"),
         ("HASSAN, Ghazi", "HISHAN, Ghazy Fezzaa"),  # SH is not S among the consonants
         ("Mohamed Mohamed", "Mohamed Ali"),  # a word given twice pairs only once
+        ("M. HASSAN", "HASSAN, Ali"),  # an initial of another name
         # a middle name against a name the list gives and the query does not
         ("Mohamed Ali Hassan OMAR", "OMAR, Mohamed Ibrahim"),
     ],

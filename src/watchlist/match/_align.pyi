@@ -8,6 +8,7 @@ PAIR_FLOOR: float
 FUZZY_FLOOR: float
 EXTRA_CANDIDATE_COST: float
 EXTRA_QUERY_COST: float
+INITIAL_REST_COST: float
 HOWS: tuple[str, ...]
 
 def fill_forms(

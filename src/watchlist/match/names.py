@@ -131,7 +131,9 @@ Alignment = list[tuple[int, int, float, str]]  # (query token, candidate token, 
 def align(q: NameForm, c: NameForm, cache: SimCache | None = None) -> tuple[float, Alignment]:
     """Best one-to-one alignment of tokens (greedy on similarity) and the weighted score.
 
-    Pairs are taken best first; an initial vouches only for as much as it weighs. Words
+    Pairs are taken best first; an initial vouches only for as much as it weighs, and
+    what the name it stands for weighs beyond it counts as a word only one side gives
+    (``INITIAL_REST_COST``) once another word matched well. Words
     written together on one side and apart on the other are paired as one. Words left
     over on both sides are different names, counted in full; words one side has and the
     other lacks (a patronymic, a middle name) cost less when two or more strong pairs
