@@ -171,7 +171,7 @@ def typo(name: str, rng: random.Random) -> str:
             s.insert(i, " ")
     else:
         c = s[i].lower()
-        if c in NEIGHBOURS and NEIGHBOURS[c]:
+        if NEIGHBOURS.get(c):
             r = rng.choice(sorted(NEIGHBOURS[c]))
             s[i] = r.upper() if s[i].isupper() else r
     return "".join(s)

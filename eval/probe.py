@@ -14,6 +14,10 @@ each in one way at a time:
 - typing errors: one letter changed (a neighbour on the keyboard), left out, added,
   doubled, swapped with the next, one space left out; two such errors.
 
+- negatives: the evaluation's real names of people on no list (``negative_person`` in
+  ``eval/cases.jsonl``) as given and with a first initial; their rows give the share
+  that alerts (a false alert), not recall.
+
 A rewriting that drops a distinctive word (a company's first word, a first initial for
 a given name) is not one every screening should find; its row says how often this one
 still does. Jaro-Winkler's full scan (at the threshold where it gives the evaluation's
@@ -25,12 +29,13 @@ false-alert rate, 0.941) runs beside it with ``--baseline``.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from run_eval import JaroWinklerScan, target_entities
+from run_eval import CASES, JaroWinklerScan, target_entities
 
 from watchlist.index import ScreeningIndex
 from watchlist.model import Entity
@@ -156,6 +161,28 @@ def typo_cases(entities: list[Entity], rng: random.Random) -> dict[str, list[Cas
     return out
 
 
+def first_initial(name: str) -> str | None:
+    """WOLF, Hans Peter -> WOLF, H. Peter; Hans Peter Wolf -> H. Peter Wolf."""
+    if "," in name:
+        surname, _, given = name.partition(",")
+        words = given.split()
+        return f"{surname}, {' '.join([words[0][0] + '.', *words[1:]])}" if words else None
+    words = name.split()
+    return " ".join([words[0][0] + ".", *words[1:]]) if len(words) >= 2 else None
+
+
+def negative_cases() -> dict[str, list[Case]]:
+    """The evaluation's negatives screened against these lists: as given, with a first
+    initial. (The entity id is empty: any alert is a false one.)"""
+    names = [
+        c["query"] for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()
+        for c in [json.loads(line)] if c["category"] == "negative_person" and c["target"] == "ofac_un"
+    ]
+    initials = [q for q in map(first_initial, names) if q is not None]
+    return {"negatives, person: as given": [(q, "") for q in names],
+            "negatives, person: first initial": [(q, "") for q in initials]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=600, help="people and companies each")
@@ -172,22 +199,31 @@ def main() -> None:
     companies = rng.sample([e for e in ofac if e.type.value == "organization"], args.sample)
     kinds = {**person_cases(people, rng), **company_cases(companies, rng),
              **typo_cases(rng.sample(people, args.sample // 2) + rng.sample(companies, args.sample // 2), rng)}
+    kinds.update(negative_cases())
+    # found: the entity among the hits; for a negative (no entity), any hit at all
     finders: list[tuple[str, Callable[[str, str], bool]]] = [
         ("watchlist", lambda q, eid: any(
-            h.entity_id == eid for h in screen(index, Query(name=q), threshold=args.threshold, limit=10).hits)),
+            h.entity_id == eid or not eid for h in screen(index, Query(name=q), threshold=args.threshold, limit=10).hits)),
     ]
     if scan is not None:
-        finders.append(("jaro-winkler", lambda q, eid: scan.best(q).get(eid, 0.0) >= JW_THRESHOLD))
+        finders.append(("jaro-winkler", lambda q, eid: (
+            scan.best(q).get(eid, 0.0) if eid else max(scan.best(q).values(), default=0.0)) >= JW_THRESHOLD))
     print(f"{'rewriting':45} {'cases':>6} " + " ".join(f"{name:>13}" for name, _ in finders))
     totals = [0] * len(finders)
     n_all = 0
-    for kind in sorted(kinds, key=lambda k: (k.startswith("typo"), k.startswith("company"), k)):
+    printed_all = False
+    order = sorted(kinds, key=lambda k: (k.startswith("negatives"), k.startswith("typo"), k.startswith("company"), k))
+    for kind in order:
         cases = kinds[kind]
         found = [sum(f(q, eid) for q, eid in cases) for _, f in finders]
-        totals = [t + x for t, x in zip(totals, found, strict=True)]
-        n_all += len(cases)
+        if kind.startswith("negatives") and n_all and not printed_all:
+            print(f"{'all':45} {n_all:6} " + " ".join(f"{100 * t / n_all:12.1f}%" for t in totals))
+            print("false alerts:")
+            printed_all = True
+        if not kind.startswith("negatives"):
+            totals = [t + x for t, x in zip(totals, found, strict=True)]
+            n_all += len(cases)
         print(f"{kind:45} {len(cases):6} " + " ".join(f"{100 * x / len(cases):12.1f}%" for x in found))
-    print(f"{'all':45} {n_all:6} " + " ".join(f"{100 * t / n_all:12.1f}%" for t in totals))
 
 
 if __name__ == "__main__":
