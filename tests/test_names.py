@@ -282,6 +282,7 @@ def test_two_names_after_de_are_two_names() -> None:
         ("Завод имени Хруничева", "plant хруничев"),
         ("Завод имени Горького", "plant горький"),
         ("АО НОВЫЕ ВОЗМОЖНОСТИ", "new opportunities"),
+        ("Всероссийское общественное движение", "all-russian public movement"),
     ],
 )
 def test_russian_glossary_names_the_person_an_institution_is_named_after(russian: str, english: str) -> None:
