@@ -521,3 +521,14 @@ def test_a_mistyped_article_is_the_article(typed: str, meant: tuple[str, ...]) -
 def test_one_quoted_word_is_not_a_name_alone() -> None:
     forms = analyze_name("Petrovsky Electromechanical Plant “Molot”", is_org=True, is_person=False)
     assert ("molot",) not in {f.tokens for f in forms}
+
+
+@pytest.mark.parametrize(
+    ("typed", "compared"),
+    [("AVUAR OOOO", "avuar"), ("KOMPLEKT LTDD", "komplekt"), ("GAMMA GMH", "gamma"), ("ALPHA TLD", "alpha"),
+     ("MOSCOW ZOO", "moscow zoo"), ("EPSILON INK", "epsilon ink"), ("ARGON OO", "argon oo")],
+)
+def test_a_closing_legal_form_with_a_typo_is_still_one(typed: str, compared: str) -> None:
+    from watchlist.names.tokens import org_text
+
+    assert org_text(typed.lower()) == compared  # a letter changed makes words: not corrected

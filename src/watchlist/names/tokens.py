@@ -102,6 +102,30 @@ def _legal_word(token: str) -> str:
     return token
 
 
+# Short legal forms a name closes with, which one typing error hides from rigour (AVUAR
+# OOOO, KOMPLEKT LTDD): corrected where the last word is one of them with a letter added,
+# two letters swapped, or a letter left out of a four-letter one. Not a letter changed,
+# which makes words (ZOO, LLP, INK), nor one left out of three (OO, LT, IN).
+_CLOSING_SHORT_FORMS = (
+    "ooo", "oao", "zao", "pao", "llc", "ltd", "inc", "plc", "jsc", "srl", "spa", "ojsc", "pjsc", "cjsc", "sarl", "gmbh"
+)
+
+
+def _closing_form(word: str) -> str | None:
+    """The short legal form ``word`` is one typing error from, as above; None if none."""
+    if word in _CLOSING_SHORT_FORMS or not 3 <= len(word) <= 5:
+        return None
+    for form in _CLOSING_SHORT_FORMS:
+        n, m = len(word), len(form)
+        if n == m + 1 and any(word[:i] + word[i + 1 :] == form for i in range(n)):
+            return form  # a letter added or doubled
+        if n == m and sorted(word) == sorted(form) and OSA.distance(word, form) == 1:
+            return form  # two neighbours swapped
+        if m == 4 and n == 3 and any(form[:i] + form[i + 1 :] == word for i in range(m)):
+            return form  # a letter left out of a four-letter form
+    return None
+
+
 @lru_cache(maxsize=100_000)
 def strip_org_forms_typos(latin_lower: str) -> str:
     """``strip_org_forms``, also when a legal-form word has one typing error (LIMITWD,
@@ -109,6 +133,8 @@ def strip_org_forms_typos(latin_lower: str) -> str:
     # most names have no such word: looked for first, written over only where found
     words = _WORD_RE.findall(latin_lower)
     typos = {w: legal for w in words if (legal := _legal_word(w)) != w}
+    if words and (closing := _closing_form(words[-1])) is not None:
+        typos[words[-1]] = closing
     if not typos:
         return strip_org_forms(latin_lower)
     fixed = {typos[w]: w for w in words if w in typos}  # the last spelling of each
