@@ -106,9 +106,7 @@ def _legal_word(token: str) -> str:
 # OOOO, KOMPLEKT LTDD): corrected where the last word is one of them with a letter added,
 # two letters swapped, or a letter left out of a four-letter one. Not a letter changed,
 # which makes words (ZOO, LLP, INK), nor one left out of three (OO, LT, IN).
-_CLOSING_SHORT_FORMS = (
-    "ooo", "oao", "zao", "pao", "llc", "ltd", "inc", "plc", "jsc", "srl", "spa", "ojsc", "pjsc", "cjsc", "sarl", "gmbh"
-)
+_CLOSING_SHORT_FORMS = tuple("ooo oao zao pao llc ltd inc plc jsc srl spa ojsc pjsc cjsc sarl gmbh".split())
 
 
 def _closing_form(word: str) -> str | None:
