@@ -100,6 +100,11 @@ def test_hebrew_letters_get_both_readings() -> None:
     assert ("vn", "tsywn", "gwfshtyyn") in tokens  # F, TS, SH, as the lists mostly write them
 
 
+def test_two_syllable_given_names_are_also_one_word() -> None:
+    assert ("jo", "kyongchol") in {f.tokens for f in analyze_name("JO, Kyong-Chol")}
+    assert ("li", "chengyu") in {f.tokens for f in analyze_name("LI, Cheng Yu")}
+
+
 def test_particles_join() -> None:
     forms = analyze_name("AL-AJMI, Shafi Sultan Mohammed")
     assert ("alajmi", "shafi", "sultan", "mohammed") in {f.tokens for f in forms}

@@ -85,11 +85,12 @@ def _joined_variant(tokens: list[str]) -> list[str] | None:
 def _given_joined(tokens: list[str]) -> list[str] | None:
     """LI FANG WEI -> LI FANGWEI: a Chinese or Korean given name is one word written in
     two syllables or together (the lists write FANGWEI, customers FANG WEI). Only the
-    last two of three or more short words."""
+    last two of three or more short words (syllables of up to five letters: KYONG,
+    ZHANG), so a typo in one syllable is one letter of the given name (KYONGHOL)."""
     if len(tokens) < 3:
         return None
     a, b = tokens[-2], tokens[-1]
-    if not (2 <= len(a) <= 4 and 2 <= len(b) <= 4 and a.isalpha() and b.isalpha()):
+    if not (2 <= len(a) <= 5 and 2 <= len(b) <= 5 and a.isalpha() and b.isalpha()):
         return None
     if any(len(t) > 5 for t in tokens[:-2]):
         return None
