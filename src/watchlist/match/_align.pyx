@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from watchlist._buffers cimport Buffers, open_buffers, release, take
 from watchlist.match.traits import traits
-from watchlist.names.keys import skeleton
+from watchlist.names.keys import long_vowels, skeleton
 
 PAIR_FLOOR = 0.6  # below this two tokens are not taken as the same word
 FUZZY_FLOOR = 0.825  # _firm() lifts no string similarity below this to PAIR_FLOOR
@@ -124,7 +124,11 @@ cdef double _combine(tuple ta, str sa, tuple tb, str sb, double fuzzy, bint has_
     if has_sk and sa == sb and len(sa) > 0:
         # ALI is written 'ly in Arabic script: one consonant is all the words share
         how[0] = SKELETON
-        return 0.92 if len(sa) >= 2 else 0.85
+        if len(sa) < 2:
+            return 0.85
+        # The long vowels alike too (محمود MHMWD and MAHMOUD, not محمد MHMD): a shade
+        # more, so that where two words share a skeleton each pairs with its own.
+        return 0.924 if long_vowels(a) == long_vowels(b) else 0.92
     if len(ka) >= 5 and len(kb) >= 5 and ka.replace("c", "s") == kb.replace("c", "s"):
         how[0] = PHONETIC  # French CH for SH: BOUCHRA/BUSHRA, HICHAM/HISHAM
         return 0.88
@@ -682,8 +686,9 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         # does not give, when every listed word is paired, are middle names it left out
         # (Irina Akexandrova TSELIKAVETS, a father's name in بشار حافظ الأسد): an
         # omission, priced like a patronymic. Not at the ends, where a surname the list
-        # lacks means another person, nor when the list has words of its own left.
-        if n >= 3 and st.used_q[0] and st.used_q[n - 1] and not _left(st.used_c, m):
+        # lacks means another person, nor when the list has words of its own left (but
+        # particles: ES SAYED).
+        if n >= 3 and st.used_q[0] and st.used_q[n - 1] and not _strong_left(st.used_c, st.cw, m):
             for i in range(1, n - 1):
                 if not st.used_q[i]:
                     st.used_q[i] = 2
@@ -762,6 +767,15 @@ cdef double _married(tuple toks, char* used, double* w, int size, bint mark):
                 used[t] = used[t - 1] = 2
             total += w[t] + w[t - 1]
     return total
+
+
+cdef inline bint _strong_left(char* used, double* w, int size):
+    """Whether a word that weighs (not a particle: ES SAYED) is left unpaired."""
+    cdef int t
+    for t in range(size):
+        if not used[t] and w[t] >= 0.5:
+            return True
+    return False
 
 
 cdef inline bint _left(char* used, int size):

@@ -104,13 +104,9 @@ def phonetic_key(token: str) -> str:
     return s.lower()
 
 
-@lru_cache(maxsize=200_000)
-def skeleton(token: str) -> str:
-    """Consonant skeleton of one lower-case ASCII token (for abjad-script comparisons).
-
-    w, y and v are dropped too: in Arabic script they also write the long vowels."""
-    if not token.isalpha():
-        return token
+def _skeleton_letters(token: str) -> str:
+    """The letters a skeleton is made of, vowels still in: digraphs as one letter, the
+    classes romanisations mix up as one."""
     s = token
     for a, b in _SKELETON_SUBS:
         if a in s:
@@ -125,7 +121,32 @@ def skeleton(token: str) -> str:
     s = s.replace("dh", "d").replace("z", "d")
     # Qaf is Q, K or G in Latin spellings (ABDELKADER, QADHAFI/GADDAFI), and said GH in
     # Persian, where ghain is too (QASEM/GHASEM, AQAJANI/AGHAJANI): one class.
-    s = s.replace("q", "k").replace("g", "k")
+    return s.replace("q", "k").replace("g", "k")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of one lower-case ASCII token (for abjad-script comparisons).
+
+    w, y and v are dropped too: in Arabic script they also write the long vowels."""
+    if not token.isalpha():
+        return token
+    s = _skeleton_letters(token)
     s = _NOT_SKELETON.sub("", s[1:]) if s[:1] in "aeiou" else s[:1] + _NOT_SKELETON.sub("", s[1:])
     s = s.lstrip("aeiouywv")  # Persian writes waw V (VAHEDI), Arabic W
     return _DOUBLES.sub(r"\1", s)
+
+
+_LONG_U = re.compile(r"ou|oo|[ouw]")
+_LONG_I = re.compile(r"ee|[iy]")
+_SHORT = re.compile(r"[ae]")
+
+
+@lru_cache(maxsize=200_000)
+def long_vowels(token: str) -> str:
+    """The skeleton with the long vowels Arabic script writes (waw as U or O, ya as I):
+    MAHMOUD and محمود (MHMWD) give MHMWD, MUHAMMAD MWHMD and محمد MHMD. Only to tell
+    apart words whose skeletons are equal; on its own it is no evidence (a Latin U or I
+    is as often a short vowel)."""
+    s = _LONG_I.sub("y", _LONG_U.sub("w", _skeleton_letters(token)))
+    return _DOUBLES.sub(r"\1", _SHORT.sub("", s))

@@ -29,7 +29,7 @@ TITLES = frozenset(
 
 # Joined to the following token as an alternative form (AL AJMI -> ALAJMI).
 JOIN_PREFIXES = frozenset(
-    "al el ul ad ed ash as ar at az an bn bd abw abd abdul abdel abdal abu abou abo bou bu ibn bin ben bint"
+    "al el ul ad ed ash as ar at az an es er ez ech bn bd abw abd abdul abdel abdal abu abou abo bou bu ibn bin ben bint"
     " ould van von der den de da di du la le del della dos das mac mc st san santa".split()
 )
 # Joined to the word before (SHAFIQ ALLAH -> SHAFIQULLAH, NASIR UD DIN -> NASIRUDDIN):
@@ -41,7 +41,7 @@ JOIN_SUFFIXES = frozenset(
 
 # Carry little identifying weight on their own.
 PARTICLES = frozenset(
-    "al el ul ad ed ash as ar at az an bn bin ibn bint ben ould abu abou abo bou bu van von der den de da"
+    "al el ul ad ed ash as ar at az an es er ez ech bn bin ibn bint ben ould abu abou abo bou bu van von der den de da"
     " di du la le del della dos das do y e and of the wld".split()
 )
 # "Servant of": half of a name whose other half (AL-RAHMAN, ALLAH) says which, so it
