@@ -109,19 +109,23 @@ def _legal_word(token: str) -> str:
 _CLOSING_SHORT_FORMS = tuple("ooo oao zao pao llc ltd inc plc jsc srl spa ojsc pjsc cjsc sarl gmbh".split())
 
 
-def _closing_form(word: str) -> str | None:
-    """The short legal form ``word`` is one typing error from, as above; None if none."""
-    if word in _CLOSING_SHORT_FORMS or not 3 <= len(word) <= 5:
-        return None
+def _closing_form_typos() -> dict[str, str]:
+    """Each typing error of a closing short form, as above, with the form it is of."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: dict[str, str] = {}
     for form in _CLOSING_SHORT_FORMS:
-        n, m = len(word), len(form)
-        if n == m + 1 and any(word[:i] + word[i + 1 :] == form for i in range(n)):
-            return form  # a letter added or doubled
-        if n == m and sorted(word) == sorted(form) and OSA.distance(word, form) == 1:
-            return form  # two neighbours swapped
-        if m == 4 and n == 3 and any(form[:i] + form[i + 1 :] == word for i in range(m)):
-            return form  # a letter left out of a four-letter form
-    return None
+        typos = {form[:i] + c + form[i:] for i in range(len(form) + 1) for c in letters}  # added, doubled
+        typos |= {form[:i] + form[i + 1] + form[i] + form[i + 2 :] for i in range(len(form) - 1)}  # swapped
+        if len(form) == 4:
+            typos |= {form[:i] + form[i + 1 :] for i in range(len(form))}  # left out
+        for typo in sorted(typos):
+            out.setdefault(typo, form)
+    for form in _CLOSING_SHORT_FORMS:
+        out.pop(form, None)
+    return out
+
+
+_CLOSING_FORM_TYPOS = _closing_form_typos()
 
 
 @lru_cache(maxsize=100_000)
@@ -131,7 +135,7 @@ def strip_org_forms_typos(latin_lower: str) -> str:
     # most names have no such word: looked for first, written over only where found
     words = _WORD_RE.findall(latin_lower)
     typos = {w: legal for w in words if (legal := _legal_word(w)) != w}
-    if words and (closing := _closing_form(words[-1])) is not None:
+    if words and (closing := _CLOSING_FORM_TYPOS.get(words[-1])) is not None:
         typos[words[-1]] = closing
     if not typos:
         return strip_org_forms(latin_lower)
