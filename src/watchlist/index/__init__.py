@@ -172,7 +172,7 @@ class ScreeningIndex:
         # the listed words by their one-letter deletes, for typo retrieval (_key_variants)
         self._typo_words = sorted(t for t in self.traits if len(t) >= MIN_RAW_TYPO - 1 and t.isalpha())
         self._typo_hashes, self._typo_owners = typo_table(self._typo_words)
-        self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}
+        self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}  # word_identity + skeleton
         # Every listed key's merged postings, made here once rather than by the first
         # query holding the word: those first lookups were a third of a query's time
         # (the one-letter neighbours found and merged), and most words of a query are
@@ -253,11 +253,9 @@ class ScreeningIndex:
         neighbours do not make it common (AHOME is on one name; HUMA, HUMAN one letter
         from its key on hundreds). Memoised: the index never changes, and the same words
         come back query after query."""
-        # An unknown key's variants may depend on the word as written (_key_variants);
-        # keyed by the word for every unknown key, which only costs some repetition.
         if skeleton is None and key in self._listed:
             return self._listed[key]
-        memo_key = (key, skeleton, None if key in self._postings else token)
+        memo_key = (*self.word_identity(key, token), skeleton)
         hit = self._memo.get(memo_key, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
@@ -266,6 +264,12 @@ class ScreeningIndex:
             self._memo.clear()
         self._memo[memo_key] = out
         return out
+
+    def word_identity(self, key: str, word: str) -> tuple[str, str | None]:
+        """What a query word's key variants (``_key_variants``) depend on: its key, and
+        the word as written where no listed word has the key (its typo lookup reads it).
+        Keyed by the word for every unknown key, which only costs some repetition."""
+        return (key, None if key in self._postings else word)
 
     def _merged(self, key: str, skeleton: str | None, token: str) -> tuple[Any, Any, int] | None:
         """``_token_postings`` computed."""

@@ -183,7 +183,7 @@ class CustomerIndex:
                 self.form_ids[pos].append(fid)
                 per_token = []
                 for key, word, skel, last in seed_words(form):
-                    vkey = (key, None if key in postings else word)  # as _token_postings memoises
+                    vkey = index.word_identity(key, word)
                     v = variants.get(vkey)
                     if v is None:
                         ks = tuple(k for k, _ in index._key_variants(key, word))
