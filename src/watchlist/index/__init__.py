@@ -172,7 +172,8 @@ class ScreeningIndex:
         # the listed words by their one-letter deletes, for typo retrieval (_key_variants)
         self._typo_words = sorted(t for t in self.traits if len(t) >= MIN_RAW_TYPO - 1 and t.isalpha())
         self._typo_hashes, self._typo_owners = typo_table(self._typo_words)
-        self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}  # word_identity + skeleton
+        # (word_identity, skeleton) -> _token_postings
+        self._memo: dict[tuple[str, str | None, str | None], tuple[Any, Any, int] | None] = {}
         # Every listed key's merged postings, made here once rather than by the first
         # query holding the word: those first lookups were a third of a query's time
         # (the one-letter neighbours found and merged), and most words of a query are
