@@ -204,9 +204,11 @@ _GLUED_FORM = re.compile(
 # not know, once their letters are run together: E.U. (Colombia's empresa unipersonal),
 # W.L.L. (the Gulf's with limited liability), S.A.L. (Lebanon's societe anonyme).
 _CLOSING_COMPANY = ("company", "companies")
-_CLOSING_FORMS = ("eu", "wll", "sal")
+# Estonia's OU (OÜ as the lists write it in ASCII), Kazakhstan's TOO (ТОО), Denmark's A/S,
+# and the PRIVATE or PVT of South Asia's PRIVATE LIMITED once LIMITED is gone.
+_CLOSING_FORMS = ("eu", "wll", "sal", "ou", "too", "a/s", "pvt", "private")
 _LAST_FORM = re.compile(
-    rf"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?(?:{'|'.join(_CLOSING_COMPANY)})|{'|'.join(_CLOSING_FORMS)})[\s,.]*$"
+    rf"(?<=[a-z0-9])[\s,.&]+(?:(?:and\s+)?(?:{'|'.join(_CLOSING_COMPANY)})|{'|'.join(map(re.escape, _CLOSING_FORMS))})[\s,.]*$"
 )
 
 
