@@ -91,6 +91,14 @@ def test_greek_gets_ungegn_and_icao_forms() -> None:
     assert any("khariri" in f.tokens for f in analyze_name("Σαάντ αλ-Χαρίρι"))
 
 
+@pytest.mark.parametrize(
+    ("greek", "listed"),
+    [("Ραμζάν Καντίροφ", "KADYROV, Ramzan"), ("Κιμ Γιονγκ Ουν", "KIM, Jong Un"), ("Ολέγκ Ντεριπάσκα", "DERIPASKA, Oleg")],
+)
+def test_foreign_names_written_in_greek(greek: str, listed: str) -> None:
+    assert _best(greek, listed) >= DEFAULT_THRESHOLD  # ΝΤ is D, ΓΚ G, ΓΙ Y, a closing -ΟΦ -OV
+
+
 def test_greek_legal_forms_are_left_out() -> None:
     forms = analyze_name("Εταιρία περιορισμένης ευθύνης “Inter Tobacco”", is_org=True, is_person=False)
     assert ("inter", "tobacco") in {f.tokens for f in forms}

@@ -35,6 +35,20 @@ _ICAO_GREEK = """
 ο > o; π > p; ρ > r; σ > s; τ > t; υ > y; φ > f; ω > o;
 """
 
+# Foreign names written in Greek (the Greek Wikipedia's and press's Russian, Arabic and
+# Korean names): ΝΤ, ΜΠ, ΓΚ are D, B, G; ΟΥ is U; ΓΙ and Γ before a front vowel are Y;
+# a closing -ΟΦ is -OV (Καντίροφ KADIROV, Βλαντίμιρ VLADIMIR, Γιονγκ YONG).
+_GREEK_FOREIGN = """
+:: NFD ; :: [:Nonspacing Mark:] Remove ; :: NFC ; :: [:Greek:] lower () ;
+ντ > d ; μπ > b ; γκ > g ; γγ > ng ; τζ > dz ; τσ > ts ;
+ου > u ; αι > e ; ει > i ; οι > i ; ευ > ev ; αυ > av ;
+γι } [αεηοουω] > y ; γ } [εηιυ] > y ;
+οφ } [^[:L:]] > ov ; οφ } $ > ov ; εφ } [^[:L:]] > ev ; εφ } $ > ev ;
+θ > th ; χ > kh ; ψ > ps ; ξ > x ; ς > s ;
+α > a ; β > v ; γ > g ; δ > d ; ε > e ; ζ > z ; η > i ; ι > i ; κ > k ; λ > l ; μ > m ; ν > n ;
+ο > o ; π > p ; ρ > r ; σ > s ; τ > t ; υ > i ; φ > f ; ω > o ;
+"""
+
 # Tigrinya and Amharic names as Eritrean and Ethiopian passports and the lists write them:
 # the sixth-order vowel (ǝ) as I after a word's first letter and unwritten elsewhere, the
 # first-order one as E (ግርማይ is GIRMAY, ፍትዊ FITWI, ገብረመድህን GEBREMEDHIN), where
@@ -56,6 +70,7 @@ _HEBREW_SOFT = """
 _OWN_SCHEMES = {
     "icao-cyrillic": _ICAO_CYRILLIC,
     "icao-greek": _ICAO_GREEK,
+    "greek-foreign": _GREEK_FOREIGN,
     "ethiopic-names": _ETHIOPIC_NAMES,
     "hebrew-soft": _HEBREW_SOFT,
 }
@@ -74,6 +89,7 @@ _SCHEMES: dict[str, tuple[str, ...]] = {
         "icao-greek",
         "Any-Latin; Latin-ASCII",
         "el-el_Latn/BGN; Latin-ASCII",  # KH for Χ, as in Arabic names (Σαάντ αλ-Χαρίρι)
+        "greek-foreign",
     ),
     "Hebr": ("Any-Latin; Latin-ASCII", "hebrew-soft"),
     "Ethi": ("Any-Latin; Latin-ASCII", "ethiopic-names"),
