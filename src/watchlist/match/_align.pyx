@@ -696,7 +696,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         # A married name one side gives and the other does not (_married) is an omission
         # too; on both sides it is two husbands' names (GUIDO DE ROMERO, GUIDO DE PEREZ).
         married = 0.0
-        if _married(qtoks, st.used_q, st.qw, n, False) != _married(ctoks, st.used_c, st.cw, m, False):
+        if (_married(qtoks, st.used_q, st.qw, n, False) > 0.0) != (_married(ctoks, st.used_c, st.cw, m, False) > 0.0):
             married = _married(qtoks, st.used_q, st.qw, n, True) + _married(ctoks, st.used_c, st.cw, m, True)
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
