@@ -26,7 +26,7 @@ from watchlist.names.tokens import (
 )
 from watchlist.names.translit import ascii_fold, to_latin
 
-# an aside in brackets; one left open at the end too (a name cut short, or an
+# an aside in brackets; one left open at the end too (a name cut short, or a
 # right-to-left name whose brackets came out mirrored: "(شركت ... (صدرا")
 _PARENS = re.compile(r"\([^()]*\)")
 _OPEN_PAREN = re.compile(r"\([^()]*$")
