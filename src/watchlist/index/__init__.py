@@ -211,6 +211,7 @@ class ScreeningIndex:
             weights=tuple(map(operator.mul, form.weights, map(self.rarity, form.keys))),
             script=form.script,
             abjad=form.abjad,
+            org=form.org,
         )
 
     def rarity(self, key: str) -> float:

@@ -498,6 +498,7 @@ cdef class _Form:
     cdef tuple weights
     cdef tuple keys
     cdef bint abjad
+    cdef bint org
 
 
 cdef _Form _side(f):
@@ -506,6 +507,7 @@ cdef _Form _side(f):
     s.weights = f.weights
     s.keys = f.keys
     s.abjad = f.abjad
+    s.org = f.org
     return s
 
 
@@ -682,13 +684,15 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         # (MOHAMED MOHAMED against MOHAMED ALI stays at 0.5: ALI is still unmatched.)
         repeats_q = _repeats(qtoks, st.used_q, st.qw, n)
         repeats_c = _repeats(ctoks, st.used_c, st.cw, m)
-        # Words between a query name's first and last word, both paired, that the list
-        # does not give, when every listed word is paired, are middle names it left out
-        # (Irina Akexandrova TSELIKAVETS, a father's name in بشار حافظ الأسد): an
-        # omission, priced like a patronymic. Not at the ends, where a surname the list
-        # lacks means another person, nor when the list has words of its own left (but
-        # particles: ES SAYED).
-        if n >= 3 and st.used_q[0] and st.used_q[n - 1] and not _strong_left(st.used_c, st.cw, m):
+        # Words between a person's first and last name in the query, both paired, that
+        # the list does not give, when every listed word is paired, are middle names it
+        # left out (Irina Akexandrova TSELIKAVETS, a father's name in بشار حافظ الأسد):
+        # an omission, priced like a patronymic. Not at the ends, where a surname the
+        # list lacks means another person, nor when the list has words of its own left
+        # (but particles: ES SAYED), nor in a company's name, where a word more in the
+        # middle is as often another company: there it keeps the price of a word only
+        # the query gives.
+        if not q.org and n >= 3 and st.used_q[0] and st.used_q[n - 1] and not _strong_left(st.used_c, st.cw, m):
             for i in range(1, n - 1):
                 if not st.used_q[i]:
                     st.used_q[i] = 2

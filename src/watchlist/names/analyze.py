@@ -51,6 +51,7 @@ class NameForm(NamedTuple):
     weights: tuple[float, ...]
     script: str  # ISO 15924 code of the original
     abjad: bool  # original written without short vowels (Arabic, Hebrew)
+    org: bool = False  # analysed as a company's name
 
 
 def _joined_variant(tokens: list[str]) -> list[str] | None:
@@ -121,6 +122,7 @@ def _form(
         weights=weights,
         script=script,
         abjad=script in ABJADS,
+        org=is_org,
     )
 
 
