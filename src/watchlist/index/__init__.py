@@ -177,7 +177,7 @@ class ScreeningIndex:
         # Every listed key's merged postings, made here once rather than by the first
         # query holding the word: those first lookups were a third of a query's time
         # (the one-letter neighbours found and merged), and most words of a query are
-        # listed words. Some 30,000 keys for all the lists: +0.7 s to the build, +30 MB.
+        # listed words. Some 30,000 keys for all the lists: +0.7 s to the build, tens of MB.
         self._listed: dict[str, tuple[Any, Any, int] | None] = {
             k: self._merged(k, None, "") for k in self._postings if k[0] not in "+="
         }

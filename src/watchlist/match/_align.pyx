@@ -637,9 +637,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
     for j in range(m):
         sc += st.cw[j]
     if st.npairs == n and n == m:  # every word paired: nothing left over to weigh
-        den = sq + sc
-        if st.initials_rest and st.strong >= 1:
-            den -= (1.0 - _INITIAL_REST) * st.initials_rest
+        den = sq + sc - _initials_discount(st)
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     cdef tuple qtoks = q.tokens
     cdef bint long_left = False
@@ -699,9 +697,13 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
                     patronymics += st.qw[i]
         # A married name one side gives and the other does not (_married) is an omission
         # too; on both sides it is two husbands' names (GUIDO DE ROMERO, GUIDO DE PEREZ).
-        married = 0.0
-        if (_married(qtoks, st.used_q, st.qw, n, False) > 0.0) != (_married(ctoks, st.used_c, st.cw, m, False) > 0.0):
-            married = _married(qtoks, st.used_q, st.qw, n, True) + _married(ctoks, st.used_c, st.cw, m, True)
+        married = _married(qtoks, st.used_q, st.qw, n, False)
+        if (married > 0.0) == (_married(ctoks, st.used_c, st.cw, m, False) > 0.0):
+            married = 0.0
+        elif married > 0.0:
+            _married(qtoks, st.used_q, st.qw, n, True)
+        else:
+            married = _married(ctoks, st.used_c, st.cw, m, True)
         nlq = _leftover_weights(st.qw, st.used_q, n, lq)
         nlc = _leftover_weights(st.cw, st.used_c, m, lc)
         # Words left over on both sides are different names (JOSE vs ALVARO under the
@@ -731,8 +733,7 @@ cdef double _score(_Form q, tuple ctoks, bint c_abjad, Pair* cells, Py_ssize_t t
         if patronymics or married:
             den += extra_c * (patronymics + married) - (patronymics + married)
         den -= repeats_q + repeats_c
-        if st.initials_rest and st.strong >= 1:
-            den -= (1.0 - _INITIAL_REST) * st.initials_rest
+        den -= _initials_discount(st)
         return (st.num / den if st.num / den < 1.0 else 1.0) if den != 0.0 else 0.0
     finally:
         free(lq)
@@ -753,6 +754,15 @@ cdef double _repeats(tuple toks, char* used, double* w, int size):
                 total += w[t]
                 break
     return total
+
+
+cdef inline double _initials_discount(State* st) noexcept:
+    """What the alignment's denominator drops for the names paired with an initial: the
+    part beyond the initial costs INITIAL_REST_COST, not its weight, once a word matched
+    well."""
+    if st.initials_rest and st.strong >= 1:
+        return (1.0 - _INITIAL_REST) * st.initials_rest
+    return 0.0
 
 
 cdef double _married(tuple toks, char* used, double* w, int size, bint mark):

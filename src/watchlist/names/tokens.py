@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from string import ascii_lowercase
 
 from rapidfuzz.distance import OSA
 
@@ -111,10 +112,9 @@ _CLOSING_SHORT_FORMS = tuple("ooo oao zao pao llc ltd inc plc jsc srl spa ojsc p
 
 def _closing_form_typos() -> dict[str, str]:
     """Each typing error of a closing short form, as above, with the form it is of."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
     out: dict[str, str] = {}
     for form in _CLOSING_SHORT_FORMS:
-        typos = {form[:i] + c + form[i:] for i in range(len(form) + 1) for c in letters}  # added, doubled
+        typos = {form[:i] + c + form[i:] for i in range(len(form) + 1) for c in ascii_lowercase}  # added, doubled
         typos |= {form[:i] + form[i + 1] + form[i] + form[i + 2 :] for i in range(len(form) - 1)}  # swapped
         if len(form) == 4:
             typos |= {form[:i] + form[i + 1 :] for i in range(len(form))}  # left out

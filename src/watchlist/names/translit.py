@@ -28,26 +28,38 @@ _ICAO_CYRILLIC = """
 # ICAO Doc 9303's table for Greek in machine-readable passports: letter for letter, so
 # ΟΥ is OY and ΕΥ is EY, and Η is I, Β is V (CHRISTODOYLOS, as passports and lists copied
 # from them write it), where UNGEGN writes OU and EV and the scholarly scheme B and E.
-_ICAO_GREEK = """
-:: NFD; :: [:Nonspacing Mark:] Remove; :: NFC; :: [:Greek:] lower ();
-θ > th; χ > ch; ψ > ps; ξ > x; ς > s;
-α > a; β > v; γ > g; δ > d; ε > e; ζ > z; η > i; ι > i; κ > k; λ > l; μ > m; ν > n;
-ο > o; π > p; ρ > r; σ > s; τ > t; υ > y; φ > f; ω > o;
-"""
+_GREEK_LETTERS = dict(
+    zip("αβγδεζηθικλμνξοπρσςτυφχψω", "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(), strict=True)
+)
+
+
+def _greek_rules(digraphs: str = "", **letters: str) -> str:
+    """ICU rules for a letter-for-letter Greek scheme: accents dropped, lower case, the
+    ``digraphs`` rules first, then each letter (``letters`` overriding the table)."""
+    table = {**_GREEK_LETTERS, **letters}
+    return (
+        ":: NFD ; :: [:Nonspacing Mark:] Remove ; :: NFC ; :: [:Greek:] lower () ;\n"
+        + digraphs
+        + "\n"
+        + " ".join(f"{g} > {latin} ;" for g, latin in table.items())
+        + "\n"
+    )
+
+
+_ICAO_GREEK = _greek_rules()
 
 # Foreign names written in Greek (the Greek Wikipedia's and press's Russian, Arabic and
 # Korean names): ΝΤ, ΜΠ, ΓΚ are D, B, G; ΟΥ is U; ΓΙ and Γ before a front vowel are Y;
 # a closing -ΟΦ is -OV (Καντίροφ KADIROV, Βλαντίμιρ VLADIMIR, Γιονγκ YONG).
-_GREEK_FOREIGN = """
-:: NFD ; :: [:Nonspacing Mark:] Remove ; :: NFC ; :: [:Greek:] lower () ;
+_GREEK_FOREIGN = _greek_rules(
+    """
 ντ > d ; μπ > b ; γκ > g ; γγ > ng ; τζ > dz ; τσ > ts ;
 ου > u ; αι > e ; ει > i ; οι > i ; ευ > ev ; αυ > av ;
 γι } [αεηοουω] > y ; γ } [εηιυ] > y ;
-οφ } [^[:L:]] > ov ; οφ } $ > ov ; εφ } [^[:L:]] > ev ; εφ } $ > ev ;
-θ > th ; χ > kh ; ψ > ps ; ξ > x ; ς > s ;
-α > a ; β > v ; γ > g ; δ > d ; ε > e ; ζ > z ; η > i ; ι > i ; κ > k ; λ > l ; μ > m ; ν > n ;
-ο > o ; π > p ; ρ > r ; σ > s ; τ > t ; υ > i ; φ > f ; ω > o ;
-"""
+οφ } [^[:L:]] > ov ; οφ } $ > ov ; εφ } [^[:L:]] > ev ; εφ } $ > ev ;""",
+    χ="kh",
+    υ="i",
+)
 
 # Tigrinya and Amharic names as Eritrean and Ethiopian passports and the lists write them:
 # the sixth-order vowel (ǝ) as I after a word's first letter and unwritten elsewhere, the
